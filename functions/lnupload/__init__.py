@@ -1,0 +1,1 @@
+"""lnupload: pay a Lightning invoice, then upload one file (specs/lnupload.md)."""

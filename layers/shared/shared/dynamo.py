@@ -1,0 +1,41 @@
+"""PynamoDB helpers for writes that must happen once.
+
+A model's `Meta.table_name = EnvTableName()` reads the function's TABLE_NAME
+when the model is used rather than at import, so one process can serve several
+tables in tests and on the local server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class EnvTableName:
+    """A Meta.table_name resolved from the environment on every access."""
+
+    def __init__(self, variable: str = "TABLE_NAME") -> None:
+        self.variable = variable
+
+    def __get__(self, instance: object, owner: type) -> str | None:
+        return os.environ.get(self.variable)
+
+
+def applied(write: Callable[[], object]) -> bool:
+    """Run a conditional write; False when its condition did not hold (someone got there first)."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError) as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return False
+        raise
+    return True
+
+
+def cancellation_reasons(exc: TransactWriteError) -> list[str]:
+    """The per-item reason codes of a cancelled transaction ('None' where an item was fine)."""
+    return [reason.code if reason else "None" for reason in (exc.cancellation_reasons or [])]

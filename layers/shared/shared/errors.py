@@ -1,0 +1,49 @@
+"""The base of every API's domain errors.
+
+An API declares its failures as subclasses with a code, an HTTP status and a
+client-readable message, and maps them once to its documented envelope (see
+`shared.resolver`). Logic raises them; nothing maps on message text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "ERROR"
+    status: ClassVar[int] = 400
+    message: ClassVar[str] = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.text = message or self.message
+        self.details = details
+        super().__init__(self.text)
+
+
+class InternalError(DomainError):
+    """An unexpected failure: the client sees a generic message, the logs keep the trace."""
+
+    code = "INTERNAL_ERROR"
+    status = 500
+    message = "Internal error, please try again later."
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+    status = 404
+    message = "Not found."
+
+
+class InvalidRequest(DomainError):
+    code = "INVALID_REQUEST"
+    status = 400
+    message = "Invalid request."
+
+
+class DependencyUnavailable(DomainError):
+    """A downstream service (payment backend, mail, storage) failed or timed out."""
+
+    code = "DEPENDENCY_UNAVAILABLE"
+    status = 502
+    message = "A service this API depends on is unavailable, please try again later."

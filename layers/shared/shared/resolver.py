@@ -1,0 +1,95 @@
+"""One HTTP API resolver per API: CORS, request validation, and domain errors in its envelope.
+
+An API supplies its envelope (how a DomainError looks on the wire) and how
+request-validation failures translate into its domain errors; everything else
+(unknown routes, unexpected exceptions) is rendered through the same envelope,
+so a client never sees a bare gateway error, a stack trace or exception text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from shared.errors import DomainError, InternalError, InvalidRequest, NotFound
+from shared.observability import logger
+
+Envelope = Callable[[DomainError], tuple[int, Mapping[str, Any]]]
+EventNormalizer = Callable[[dict[str, Any]], dict[str, Any]]
+ValidationMapper = Callable[[Sequence[Any]], DomainError]
+
+
+class ApiResolver(APIGatewayHttpResolver):
+    """APIGatewayHttpResolver that can adjust raw events before routing and validation."""
+
+    def __init__(self, *, normalizers: Sequence[EventNormalizer] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._normalizers = tuple(normalizers)
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        for normalize in self._normalizers:
+            event = normalize(event)
+        return super().resolve(event, context)
+
+    def render_error(self, error: DomainError) -> Response:
+        raise NotImplementedError  # replaced per instance by api_resolver()
+
+
+def cors_config(origins: Sequence[str], headers: Sequence[str], credentials: bool = False) -> CORSConfig:
+    allowed = list(origins) or ["*"]
+    return CORSConfig(
+        allow_origin=allowed[0],
+        extra_origins=allowed[1:],
+        allow_headers=list(headers),
+        allow_credentials=credentials and "*" not in allowed,
+        max_age=600,
+    )
+
+
+def api_resolver(
+    *,
+    envelope: Envelope,
+    cors: CORSConfig | None = None,
+    invalid_request: ValidationMapper = lambda _errors: InvalidRequest(),
+    not_found: DomainError | None = None,
+    normalizers: Sequence[EventNormalizer] = (),
+) -> ApiResolver:
+    app = ApiResolver(cors=cors, enable_validation=True, normalizers=normalizers)
+    unknown_route = not_found or NotFound()
+
+    def render(error: DomainError) -> Response:
+        status, body = envelope(error)
+        return Response(
+            status_code=status,
+            content_type=content_types.APPLICATION_JSON,
+            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        )
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        logger.info("request refused", extra={"error_code": error.code, "status": error.status})
+        return render(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response:
+        # Log where validation failed, never the submitted values (they may be secrets).
+        locations = [".".join(str(part) for part in item.get("loc", ())) for item in error.errors()]
+        logger.info("request invalid", extra={"locations": locations})
+        return render(invalid_request(error.errors()))
+
+    @app.not_found
+    def _not_found(_error: NotFoundError) -> Response:
+        return render(unknown_route)
+
+    @app.exception_handler(Exception)
+    def _unexpected(_error: Exception) -> Response:
+        logger.exception("unexpected error")
+        return render(InternalError())
+
+    app.render_error = render  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,43 @@
+"""Function configuration: small pydantic models read from the environment once per cold start.
+
+Each function composes the mixins it needs; the variable names are the field
+names in upper case, exactly as template.yaml sets them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EnvSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @classmethod
+    def from_env(cls) -> Self:
+        return cls.model_validate({key.lower(): value for key, value in os.environ.items()})
+
+
+class TableSettings(EnvSettings):
+    table_name: str = Field(min_length=3)
+
+
+class BucketSettings(EnvSettings):
+    bucket_name: str = Field(min_length=3)
+
+
+class CorsSettings(EnvSettings):
+    cors_allow_origins: str = "*"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
+
+
+class LightningSettings(EnvSettings):
+    lightning_api_url: str
+    # Name or ARN of the Secrets Manager secret holding the wallet's invoice key.
+    lightning_api_key_secret: str
+    lightning_timeout_seconds: float = 10.0

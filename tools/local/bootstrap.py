@@ -1,0 +1,33 @@
+"""Lambda's import paths for code run outside Lambda: CodeUri as root, then the layer (/opt/python)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_PATHS = [ROOT / "functions", ROOT / "layers" / "shared"]
+
+
+def install() -> None:
+    for path in reversed(CODE_PATHS):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+
+
+def pythonpath() -> str:
+    return ":".join(str(path) for path in CODE_PATHS)
+
+
+def local_aws_environment(endpoint: str) -> dict[str, str]:
+    """What every function sees locally besides its template environment."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",  # moto accepts any credentials
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+        "AWS_SAM_LOCAL": "true",
+    }

@@ -1,0 +1,134 @@
+"""The dev console (port 3999): the payment fakes' APIs, a CDN for uploaded files, and an HTML page.
+
+Routes (the contract scripts and tests use):
+  GET  /                                      HTML: recent Lightning invoices with a Pay button
+  POST /lightning/api/v1/payments             LNbits: create an invoice (X-Api-Key: invoice key)
+  GET  /lightning/api/v1/payments/{hash}      LNbits: payment status
+  GET  /lightning/invoices                    JSON list of recent invoices
+  POST /lightning/invoices/{hash}/pay         mark an invoice paid
+  GET  /cdn/{DistributionLogicalId}/{path}    what that CloudFront distribution would serve
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.exceptions import ClientError
+
+from tools.local.lightning import FakeWallet
+from tools.local.template import Template
+
+Reply = tuple[int, str, bytes]  # status, content type, body
+
+
+def _json(status: int, payload: Any) -> Reply:
+    return status, "application/json", json.dumps(payload).encode()
+
+
+class Console:
+    def __init__(self, template: Template, wallet: FakeWallet, s3_endpoint: str) -> None:
+        self.template = template
+        self.wallet = wallet
+        self.s3 = boto3.client(
+            "s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+            aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto
+        )
+        self.routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
+            ("GET", re.compile(r"/"), self.page),
+            ("POST", re.compile(r"/lightning/api/v1/payments"), self.ln_create),
+            ("GET", re.compile(r"/lightning/api/v1/payments/(?P<payment_hash>[^/]+)"), self.ln_status),
+            ("GET", re.compile(r"/lightning/invoices"), self.ln_list),
+            ("POST", re.compile(r"/lightning/invoices/(?P<payment_hash>[^/]+)/pay"), self.ln_pay),
+            ("GET", re.compile(r"/cdn/(?P<distribution>\w+)/(?P<path>.+)"), self.cdn),
+        ]
+
+    def dispatch(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+        for verb, pattern, action in self.routes:
+            found = pattern.fullmatch(path)
+            if found and verb == method:
+                return action(headers=headers, body=body, **found.groupdict())
+        return _json(404, {"detail": "Not Found"})
+
+    # ------------------------------------------------------------ lightning
+    def ln_create(self, headers: dict[str, str], body: bytes) -> Reply:
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            return _json(400, {"detail": "Invalid JSON"})
+        return _json(*self.wallet.create(headers.get("x-api-key"), payload))
+
+    def ln_status(self, headers: dict[str, str], body: bytes, payment_hash: str) -> Reply:
+        return _json(*self.wallet.status(headers.get("x-api-key"), payment_hash))
+
+    def ln_pay(self, headers: dict[str, str], body: bytes, payment_hash: str) -> Reply:
+        return _json(*self.wallet.pay(payment_hash))
+
+    def ln_list(self, headers: dict[str, str], body: bytes) -> Reply:
+        return _json(200, [
+            {"payment_hash": i.payment_hash, "amount_sat": i.amount_sat, "memo": i.memo, "paid": i.paid,
+             "bolt11": i.bolt11}
+            for i in self.wallet.recent()
+        ])
+
+    # ------------------------------------------------------------------ cdn
+    def cdn(self, headers: dict[str, str], body: bytes, distribution: str, path: str) -> Reply:
+        if distribution not in self.template.of_type("AWS::CloudFront::Distribution"):
+            return _json(404, {"detail": "Unknown distribution"})
+        bucket, prefix = self.template.distribution_origin(distribution)
+        key = f"{prefix}/{path}" if prefix else path
+        try:
+            obj = self.s3.get_object(Bucket=bucket, Key=key)
+        except ClientError:
+            # CloudFront with OAC answers 403 for a missing object.
+            return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
+        return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read()
+
+    # ----------------------------------------------------------------- page
+    def page(self, headers: dict[str, str], body: bytes) -> Reply:
+        rows = "".join(
+            f"<tr><td><code>{html.escape(i.payment_hash[:16])}…</code></td><td>{i.amount_sat} sat</td>"
+            f"<td>{html.escape(i.memo)}</td><td>{'paid' if i.paid else 'pending'}</td><td>"
+            + ("" if i.paid else f"<button onclick=\"pay('{i.payment_hash}')\">Pay</button>")
+            + "</td></tr>"
+            for i in self.wallet.recent()
+        )
+        page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dev console</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem}}td,th{{padding:.3rem .8rem;text-align:left}}</style>
+</head><body><h1>Dev console</h1><h2>Lightning invoices</h2>
+<table><tr><th>payment hash</th><th>amount</th><th>memo</th><th>state</th><th></th></tr>{rows}</table>
+<script>async function pay(h){{await fetch('/lightning/invoices/'+h+'/pay',{{method:'POST'}});location.reload()}}
+</script></body></html>"""
+        return 200, "text/html; charset=utf-8", page.encode()
+
+
+def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            status, content_type, data = console.dispatch(self.command, urlsplit(self.path).path, headers, body)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _any
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server

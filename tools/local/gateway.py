@@ -1,0 +1,225 @@
+"""An HTTP API (payload format 2.0) gateway for the local server, built from the template's routes.
+
+What it copies from API Gateway, because clients and handlers rely on it:
+- routes by method and path template, most specific first, `$default` last;
+- `requestContext.http.sourceIp` is the connection's peer address (a client's
+  X-Forwarded-For never counts);
+- bodies that are not text are base64-encoded (`isBase64Encoded`), cookies
+  arrive in `cookies`, repeated query parameters are comma-joined;
+- CORS from the API's CorsConfiguration: preflights answered here, the
+  backend's CORS headers replaced;
+- payload limits: bodies over 10 MB, or events over Lambda's 6 MB, are refused
+  with 413 before any function runs; a function error is a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tools.local.template import HttpApi, Route
+
+HTTP_API_MAX_BODY = 10 * 1024 * 1024
+LAMBDA_MAX_EVENT = 6 * 1024 * 1024
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
+
+Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass
+class GatewayResponse:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+def match_route(api: HttpApi, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    candidates = [route for route in api.routes if route.path != "$default"]
+    # Most specific first: more literal characters, then fewer greedy parameters.
+    candidates.sort(key=lambda r: (-len(r.path.replace("{", "").split("}")[0]), "+}" in r.path))
+    for route in candidates:
+        if route.method not in (method, "ANY"):
+            continue
+        found = route.pattern.match(path)
+        if found:
+            return route, found.groupdict()
+    default = next((route for route in api.routes if route.path == "$default"), None)
+    return (default, {}) if default else None
+
+
+def build_event(
+    route: Route, params: dict[str, str], method: str, target: str, headers: list[tuple[str, str]],
+    body: bytes, source_ip: str, host: str,
+) -> dict[str, Any]:
+    url = urlsplit(target)
+    merged: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        key = name.lower()
+        if key == "cookie":
+            cookies.extend(part.strip() for part in value.split(";") if part.strip())
+            continue
+        merged[key] = f"{merged[key]},{value}" if key in merged else value
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(url.query, keep_blank_values=True):
+        query[name] = f"{query[name]},{value}" if name in query else value
+    now = time.time()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.key,
+        "rawPath": url.path,
+        "rawQueryString": url.query,
+        "headers": merged,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": host,
+            "domainPrefix": host.split(".")[0],
+            "http": {
+                "method": method,
+                "path": url.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": merged.get("user-agent", ""),
+            },
+            "requestId": uuid.uuid4().hex[:16],
+            "routeKey": route.key,
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if params:
+        event["pathParameters"] = params
+    if body:
+        content_type = merged.get("content-type", "")
+        textual = content_type.startswith(TEXT_TYPES) or content_type.endswith("+json")
+        if textual:
+            try:
+                event["body"] = body.decode("utf-8")
+            except UnicodeDecodeError:
+                textual = False
+        if not textual:
+            event["body"] = base64.b64encode(body).decode()
+            event["isBase64Encoded"] = True
+    return event
+
+
+def cors_headers(api: HttpApi, origin: str | None) -> list[tuple[str, str]]:
+    allowed = [o for o in api.cors.get("AllowOrigins", [])]
+    if not origin or not allowed:
+        return []
+    credentials = bool(api.cors.get("AllowCredentials"))
+    if origin in allowed:
+        headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    elif "*" in allowed and not credentials:
+        headers = [("Access-Control-Allow-Origin", "*")]
+    else:
+        return []
+    if credentials:
+        headers.append(("Access-Control-Allow-Credentials", "true"))
+    if api.cors.get("ExposeHeaders"):
+        headers.append(("Access-Control-Expose-Headers", ",".join(api.cors["ExposeHeaders"])))
+    return headers
+
+
+def preflight(api: HttpApi, origin: str | None) -> GatewayResponse:
+    headers = cors_headers(api, origin)
+    if headers:
+        headers += [
+            ("Access-Control-Allow-Methods", ",".join(api.cors.get("AllowMethods", ["*"]))),
+            ("Access-Control-Allow-Headers", ",".join(api.cors.get("AllowHeaders", ["*"]))),
+            ("Access-Control-Max-Age", str(api.cors.get("MaxAge", 0))),
+        ]
+    return GatewayResponse(204, headers)
+
+
+def render(api: HttpApi, result: dict[str, Any], origin: str | None) -> GatewayResponse:
+    if not isinstance(result, dict) or "statusCode" not in result:
+        # Payload 2.0 treats any other value as a JSON body with status 200.
+        return GatewayResponse(200, [("Content-Type", "application/json")], json.dumps(result).encode())
+    headers = [
+        (name, str(value))
+        for name, value in (result.get("headers") or {}).items()
+        if not (api.cors and name.lower().startswith("access-control-"))
+    ]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.extend((name, str(value)) for value in values)
+    headers.extend(("Set-Cookie", cookie) for cookie in result.get("cookies") or [])
+    if api.cors:
+        headers.extend(cors_headers(api, origin))
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    return GatewayResponse(int(result["statusCode"]), headers, data)
+
+
+def gateway_error(status: int, message: str) -> GatewayResponse:
+    body = json.dumps({"message": message}).encode()
+    return GatewayResponse(status, [("Content-Type", "application/json")], body)
+
+
+def handle(api: HttpApi, invoke: Invoke, method: str, target: str, headers: list[tuple[str, str]],
+           body: bytes, source_ip: str, host: str) -> GatewayResponse:
+    lower = {name.lower(): value for name, value in headers}
+    origin = lower.get("origin")
+    if method == "OPTIONS" and api.cors and "access-control-request-method" in lower:
+        return preflight(api, origin)
+    path = urlsplit(target).path
+    matched = match_route(api, method, path)
+    if matched is None:
+        return gateway_error(404, "Not Found")
+    route, params = matched
+    event = build_event(route, params, method, target, headers, body, source_ip, host)
+    if len(json.dumps(event)) > LAMBDA_MAX_EVENT:
+        return gateway_error(413, "Request Entity Too Large")
+    try:
+        result = invoke(route.function, event)
+    except Exception:  # the function failed: API Gateway answers a bare 500
+        return gateway_error(500, "Internal Server Error")
+    return render(api, result, origin)
+
+
+def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "local-http-api"
+
+        def _any(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > HTTP_API_MAX_BODY:
+                response = gateway_error(413, "Request Entity Too Large")
+                self.close_connection = True
+            else:
+                body = self.rfile.read(length) if length else b""
+                response = handle(
+                    api, invoke, self.command, self.path, list(self.headers.items()), body,
+                    self.client_address[0], self.headers.get("Host", f"{host}:{api.port}"),
+                )
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _any
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = ThreadingHTTPServer((host, api.port), Handler)
+    server.daemon_threads = True
+    return server

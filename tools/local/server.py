@@ -1,0 +1,82 @@
+"""`make run`: every API of template.yaml on its own port, without Docker.
+
+moto serves the AWS services, the dev console the payment fakes, and each HTTP
+API's routes invoke the real handlers in per-function worker processes with
+the template's environment. Adding a route to the template is enough to serve it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from tools.local import bootstrap, console, gateway
+from tools.local.functions_pool import FunctionPool
+from tools.local.lightning import FakeWallet
+from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT
+from tools.local.provision import provision
+from tools.local.template import Template
+
+
+class LocalStack:
+    def __init__(self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT) -> None:
+        self.template = template
+        self.endpoint = f"http://127.0.0.1:{moto_port}"
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+        environment = bootstrap.local_aws_environment(self.endpoint)
+        self.pools = {lid: FunctionPool(fn, environment) for lid, fn in template.functions.items()}
+        self.wallet = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
+        self.console_port = console_port
+        self.servers: list[Any] = []
+
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        return self.pools[function].invoke(event)
+
+    def start(self, warm: bool = False) -> None:
+        self.moto.start()
+        provision(self.template, self.endpoint)
+        self.servers.append(console.serve(console.Console(self.template, self.wallet, self.endpoint), self.console_port))
+        for api in self.template.http_apis.values():
+            self.servers.append(gateway.serve(api, self.invoke))
+        for server in self.servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        if warm:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(lambda p: p.warm(), self.pools.values()))
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+        for pool in self.pools.values():
+            pool.stop()
+        self.moto.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--warm", action="store_true", help="start one worker per function up front")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
+    stack = LocalStack(Template())
+    stack.start(warm=args.warm)
+    print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
+    print(f"dev console     http://127.0.0.1:{stack.console_port}", file=sys.stderr)
+    for api in stack.template.http_apis.values():
+        print(f"{api.name:<15} http://127.0.0.1:{api.port}", file=sys.stderr)
+    print("ready", file=sys.stderr, flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    stack.stop()
+
+
+if __name__ == "__main__":
+    main()
