@@ -29,13 +29,15 @@ PAID_RETENTION = timedelta(days=365)
 
 
 @lru_cache(maxsize=1)
-def _wallet(api_key: str) -> LightningClient:
-    config = settings()
-    return LightningClient(config.lightning_api_url, api_key, timeout=config.lightning_timeout_seconds)
+def _wallet(url: str, api_key: str, timeout: float) -> LightningClient:
+    return LightningClient(url, api_key, timeout=timeout)
 
 
 def wallet() -> LightningClient:
-    return _wallet(get_secret(settings().lightning_api_key_secret))
+    """One client per cold start; a rotated key (re-read every 5 minutes) gets a new one."""
+    config = settings()
+    api_key = get_secret(config.lightning_api_key_secret)
+    return _wallet(config.lightning_api_url, api_key, config.lightning_timeout_seconds)
 
 
 def create_invoice() -> InvoiceCreated:

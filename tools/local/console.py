@@ -37,8 +37,11 @@ class Console:
         self.template = template
         self.wallet = wallet
         self.s3 = boto3.client(
-            "s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-            aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto
+            "s3",
+            endpoint_url=s3_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto
         )
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             ("GET", re.compile(r"/"), self.page),
@@ -71,11 +74,19 @@ class Console:
         return _json(*self.wallet.pay(payment_hash))
 
     def ln_list(self, headers: dict[str, str], body: bytes) -> Reply:
-        return _json(200, [
-            {"payment_hash": i.payment_hash, "amount_sat": i.amount_sat, "memo": i.memo, "paid": i.paid,
-             "bolt11": i.bolt11}
-            for i in self.wallet.recent()
-        ])
+        return _json(
+            200,
+            [
+                {
+                    "payment_hash": i.payment_hash,
+                    "amount_sat": i.amount_sat,
+                    "memo": i.memo,
+                    "paid": i.paid,
+                    "bolt11": i.bolt11,
+                }
+                for i in self.wallet.recent()
+            ],
+        )
 
     # ------------------------------------------------------------------ cdn
     def cdn(self, headers: dict[str, str], body: bytes, distribution: str, path: str) -> Reply:
@@ -116,7 +127,9 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, content_type, data = console.dispatch(self.command, urlsplit(self.path).path, headers, body)
+            status, content_type, data = console.dispatch(
+                self.command, urlsplit(self.path).path, headers, body
+            )
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
@@ -126,7 +139,7 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
 
         do_GET = do_POST = do_PUT = do_DELETE = _any
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer((host, port), Handler)

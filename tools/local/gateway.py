@@ -55,8 +55,14 @@ def match_route(api: HttpApi, method: str, path: str) -> tuple[Route, dict[str, 
 
 
 def build_event(
-    route: Route, params: dict[str, str], method: str, target: str, headers: list[tuple[str, str]],
-    body: bytes, source_ip: str, host: str,
+    route: Route,
+    params: dict[str, str],
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    source_ip: str,
+    host: str,
 ) -> dict[str, Any]:
     url = urlsplit(target)
     merged: dict[str, str] = {}
@@ -170,8 +176,16 @@ def gateway_error(status: int, message: str) -> GatewayResponse:
     return GatewayResponse(status, [("Content-Type", "application/json")], body)
 
 
-def handle(api: HttpApi, invoke: Invoke, method: str, target: str, headers: list[tuple[str, str]],
-           body: bytes, source_ip: str, host: str) -> GatewayResponse:
+def handle(
+    api: HttpApi,
+    invoke: Invoke,
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    source_ip: str,
+    host: str,
+) -> GatewayResponse:
     lower = {name.lower(): value for name, value in headers}
     origin = lower.get("origin")
     if method == "OPTIONS" and api.cors and "access-control-request-method" in lower:
@@ -204,8 +218,14 @@ def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> ThreadingHTT
             else:
                 body = self.rfile.read(length) if length else b""
                 response = handle(
-                    api, invoke, self.command, self.path, list(self.headers.items()), body,
-                    self.client_address[0], self.headers.get("Host", f"{host}:{api.port}"),
+                    api,
+                    invoke,
+                    self.command,
+                    self.path,
+                    list(self.headers.items()),
+                    body,
+                    self.client_address[0],
+                    self.headers.get("Host", f"{host}:{api.port}"),
                 )
             self.send_response(response.status)
             for name, value in response.headers:
@@ -217,7 +237,7 @@ def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> ThreadingHTT
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _any
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer((host, api.port), Handler)

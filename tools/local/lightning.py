@@ -71,7 +71,10 @@ class FakeWallet:
         invoice = self.invoices.get(payment_hash)
         if invoice is None:
             return 404, {"detail": "Payment does not exist."}
-        answer: dict[str, Any] = {"paid": invoice.paid, "preimage": invoice.preimage if invoice.paid else None}
+        answer: dict[str, Any] = {
+            "paid": invoice.paid,
+            "preimage": invoice.preimage if invoice.paid else None,
+        }
         if api_key and secrets.compare_digest(api_key, self.invoice_key):
             answer |= {"status": "success" if invoice.paid else "pending", "details": invoice.as_lnbits()}
         return 200, answer
@@ -101,7 +104,9 @@ class FakeWallet:
             ]
         )
         now = time.time()
-        invoice = Bolt11(currency="bcrt", date=int(now), amount_msat=MilliSatoshi(amount_sat * 1000), tags=tags)
+        invoice = Bolt11(
+            currency="bcrt", date=int(now), amount_msat=MilliSatoshi(amount_sat * 1000), tags=tags
+        )
         request = encode(invoice, self.node_key.secret.hex())
         fake = FakeInvoice(payment_hash, request, preimage.hex(), amount_sat, memo, now, expiry)
         with self._lock:

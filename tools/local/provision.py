@@ -12,8 +12,11 @@ from tools.local.template import LOCAL_REGION, Template
 
 def _client(service: str, endpoint: str | None) -> Any:
     return boto3.client(
-        service, endpoint_url=endpoint, region_name=LOCAL_REGION,
-        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto
+        service,
+        endpoint_url=endpoint,
+        region_name=LOCAL_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto
     )
 
 

@@ -26,7 +26,9 @@ from tools.local.template import Template
 
 
 class LocalStack:
-    def __init__(self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT) -> None:
+    def __init__(
+        self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT
+    ) -> None:
         self.template = template
         self.endpoint = f"http://127.0.0.1:{moto_port}"
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
@@ -42,7 +44,9 @@ class LocalStack:
     def start(self, warm: bool = False) -> None:
         self.moto.start()
         provision(self.template, self.endpoint)
-        self.servers.append(console.serve(console.Console(self.template, self.wallet, self.endpoint), self.console_port))
+        self.servers.append(
+            console.serve(console.Console(self.template, self.wallet, self.endpoint), self.console_port)
+        )
         for api in self.template.http_apis.values():
             self.servers.append(gateway.serve(api, self.invoke))
         for server in self.servers:

@@ -156,7 +156,12 @@ class Template:
             props = self.resolve(res["Properties"])
             spec = {
                 key: props[key]
-                for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
+                for key in (
+                    "AttributeDefinitions",
+                    "KeySchema",
+                    "GlobalSecondaryIndexes",
+                    "LocalSecondaryIndexes",
+                )
                 if key in props
             }
             spec["BillingMode"] = props.get("BillingMode", "PAY_PER_REQUEST")
@@ -194,7 +199,7 @@ class Template:
             return value
         if len(value) != 1:
             return {key: self.resolve(item) for key, item in value.items()}
-        (name, arg), = value.items()
+        ((name, arg),) = value.items()
         match name:
             case "Ref":
                 return self._ref(arg)

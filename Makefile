@@ -1,0 +1,83 @@
+# Entry points. `make run` and `make test` install what they need on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON313 = $(shell tools/python313.sh)
+VENV      := .venv
+PY        := $(VENV)/bin/python
+SAM_VENV  := .tools/sam
+LNBITS    := .tools/lnbits
+# SAM CLI's python3.13 build check needs a real interpreter first on PATH (not pyenv's shim).
+SAM       = PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
+ENV       ?= default
+PYTEST_ARGS ?=
+
+.PHONY: help venv tools run test unit integration e2e contract lint format openapi build validate bench deploy seed pr clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
+	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r layers/shared/requirements.txt --group dev
+	@touch $@
+
+venv: $(VENV)/.installed ## the project's Python 3.13 virtualenv
+
+$(SAM_VENV)/.installed:
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q aws-sam-cli==1.170.0
+	@touch $@
+
+$(LNBITS)/bin/lnbits: | $(VENV)/.installed
+	$(PY) -c 'from pathlib import Path; from tools.lnbits_real import install_lnbits; install_lnbits(Path("$(LNBITS)"))'
+
+tools: $(VENV)/.installed $(SAM_VENV)/.installed $(LNBITS)/bin/lnbits ## everything the test suite needs
+
+run: $(VENV)/.installed ## serve every API locally (moto, dev console on :3999, lnupload on :3000)
+	$(PY) -m tools.local.server
+
+test: tools lint ## the whole suite: lint, unit, integration, contract, e2e, OpenAPI drift, sam validate + build
+	SAM="$(SAM)" $(PY) -m pytest $(PYTEST_ARGS)
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+
+contract: $(VENV)/.installed $(LNBITS)/bin/lnbits
+	$(PY) -m pytest tests/contract $(PYTEST_ARGS)
+
+e2e: $(VENV)/.installed ## e2e against the local server, or a stack: LNUPLOAD_URL=https://... make e2e
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+openapi: $(VENV)/.installed ## regenerate openapi/<api>.json from the handlers' models
+	$(PY) -m tools.openapi --write
+
+validate: $(SAM_VENV)/.installed
+	$(SAM) validate --lint
+
+build: $(SAM_VENV)/.installed ## sam build (no containers)
+	$(SAM) build
+
+bench: $(VENV)/.installed ## cold imports, peak RSS, local requests/s (figures printed)
+	$(PY) -m tools.bench
+
+deploy: build ## sam deploy (ENV=prod for the prod config)
+	$(SAM) deploy --config-env $(ENV)
+
+pr: format test ## what to run before a pull request
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""Handlers invoked in-process with the events/ files, on moto and the protocol-compatible fakes.
+
+Nothing of ours is patched: AWS is moto (mock_aws), the Lightning wallet is the
+dev console's LNbits-compatible server on an ephemeral port, reached over HTTP.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from shared import aws
+from tools.local import bootstrap
+from tools.local.console import Console, serve
+from tools.local.lightning import FakeWallet
+from tools.local.local_values import LOCAL_SECRETS
+from tools.local.provision import provision
+from tools.local.template import Template
+from tools.local.worker import LambdaContext
+
+bootstrap.install()
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return Template()
+
+
+@pytest.fixture(scope="session")
+def aws_mock(template: Template) -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        patch.delenv(name, raising=False)
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "tests",
+    }.items():
+        patch.setenv(name, value)
+    with mock_aws():
+        aws.reset()
+        provision(template)
+        yield
+    aws.reset()
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def wallet(aws_mock: None, template: Template) -> Iterator[tuple[FakeWallet, str]]:
+    fake = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
+    server = serve(Console(template, fake, s3_endpoint="http://127.0.0.1:1"), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield fake, f"http://127.0.0.1:{server.server_address[1]}/lightning"
+    server.shutdown()
+
+
+def use_function_environment(
+    monkeypatch: pytest.MonkeyPatch, template: Template, function: str, **overrides: str
+) -> None:
+    for name, value in {**template.functions[function].environment, **overrides}.items():
+        monkeypatch.setenv(name, value)
+
+
+class Invoker:
+    """Calls a handler module's lambda_handler and decodes the JSON answer."""
+
+    def __call__(self, module: str, event: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
+        handler = importlib.import_module(module).lambda_handler
+        result = handler(event, LambdaContext(module, 512, 15, "test-request"))
+        return result["statusCode"], json.loads(result["body"] or "null"), result.get("headers", {})
+
+
+@pytest.fixture
+def invoke() -> Invoker:
+    return Invoker()

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import base64
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from lnupload.models import InvoiceItem
+from lnupload.settings import settings
+from shared import storage
+from tests.events import load_event, multipart, with_body
+from tests.integration.lnupload.conftest import (
+    CHECK_UPLOADED_FILE,
+    GET_SIGNED_URL,
+    new_invoice,
+    paid_invoice,
+    signed_url_event,
+)
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\r\n--not-a-boundary\r\n\xff\xd9"
+
+
+def upload_event(
+    payment_hash: str | None,
+    content: bytes = JPEG,
+    filename: str = "bitcoin.jpg",
+    content_type: str = "image/jpeg",
+    field: str = "data",
+) -> dict:
+    event = load_event("lnupload", "check_uploaded_file")
+    if payment_hash is None:
+        event["headers"].pop("payment-hash")
+    else:
+        event["headers"]["payment-hash"] = payment_hash
+    body, declared = multipart({field: (filename, content, content_type)})
+    return with_body(event, body, declared)
+
+
+def stored(url: str) -> tuple[bytes, str]:
+    key = "public/" + url.rsplit("/", 1)[-1]
+    obj = storage.client("s3").get_object(Bucket=settings().bucket_name, Key=key)
+    return obj["Body"].read(), obj["ContentType"]
+
+
+def test_the_events_file_uploads_for_its_payment_hash(lnupload, invoke):
+    # Given the events/ file (the spec's curl -F example), pointed at a paid invoice
+    payment_hash = paid_invoice(invoke, lnupload)
+    event = load_event("lnupload", "check_uploaded_file")
+    event["headers"]["payment-hash"] = payment_hash
+    # When it reaches the handler
+    status, body, _ = invoke(CHECK_UPLOADED_FILE, event)
+    # Then the documented nominal answer, and the file exists under a random .jpg name
+    assert status == 200
+    assert body["success"] is True and body["message"] == "File uploaded"
+    assert body["url"].startswith(settings().files_base_url + "/") and body["url"].endswith(".jpg")
+    assert stored(body["url"])[1] == "image/jpeg"
+
+
+def test_binary_content_and_type_survive_byte_for_byte(lnupload, invoke):
+    payment_hash = paid_invoice(invoke, lnupload)
+    _, body, _ = invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))
+    assert stored(body["url"]) == (JPEG, "image/jpeg")
+
+
+def test_one_payment_one_upload(lnupload, invoke):
+    payment_hash = paid_invoice(invoke, lnupload)
+    first = invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1]
+    second = invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1]
+    assert first["success"] is True
+    assert second == {
+        "success": False,
+        "message": "A file has already been uploaded for this invoice: one payment allows one upload.",
+    }
+    assert InvoiceItem.get(InvoiceItem.key(payment_hash)).file_url == first["url"]
+
+
+def test_concurrent_uploads_for_one_payment_store_exactly_one_file(lnupload, invoke):
+    # Given a paid invoice and eight clients racing to use it
+    payment_hash = paid_invoice(invoke, lnupload)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda _: invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1], range(8))
+        )
+    # Then one wins, the others are refused, and only the winner's object remains
+    winners = [answer for answer in answers if answer["success"]]
+    assert len(winners) == 1
+    public = storage.list_objects(settings().bucket_name, "public/")
+    assert winners[0]["url"].rsplit("/", 1)[-1] in {obj.key.removeprefix("public/") for obj in public}
+    losers = {obj.key for obj in public} - {"public/" + winners[0]["url"].rsplit("/", 1)[-1]}
+    assert not any(InvoiceItem.get(InvoiceItem.key(payment_hash)).file_key == key for key in losers)
+
+
+def test_unpaid_invoice_cannot_upload(lnupload, invoke):
+    payment_hash = new_invoice(invoke)
+    assert invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1]["message"] == "Invoice not paid yet."
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [(None, "Missing payment hash"), ("nothex", "Invalid payment hash"), ("cd" * 32, "Unknown invoice")],
+)
+def test_bad_payment_hash_headers(lnupload, invoke, header, message):
+    status, body, _ = invoke(CHECK_UPLOADED_FILE, upload_event(header))
+    assert status == 200 and body["success"] is False and body["message"].startswith(message)
+
+
+def test_failed_attempts_do_not_use_the_payment_up(lnupload, invoke):
+    # Given a paid invoice
+    payment_hash = paid_invoice(invoke, lnupload)
+    too_big = b"x" * (settings().max_direct_upload_bytes + 1)
+    broken = load_event("lnupload", "check_uploaded_file")
+    broken["headers"]["payment-hash"] = payment_hash
+    broken["body"] = base64.b64encode(b"--nope\r\ngarbage").decode()
+    # When attempts fail: empty file, oversized file, wrong field name, broken multipart, no file at all
+    failures = [
+        invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash, content=b""))[1],
+        invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash, content=too_big))[1],
+        invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash, field="file"))[1],
+        invoke(CHECK_UPLOADED_FILE, broken)[1],
+    ]
+    # Then each is a readable failure, and the payment still buys one upload
+    assert [answer["success"] for answer in failures] == [False] * 4
+    assert failures[0]["message"] == "The file is empty."
+    assert failures[1]["message"].startswith("File too large for a direct upload")
+    assert invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1]["success"] is True
+
+
+def test_large_file_through_the_presigned_form_is_finalised_without_a_file(lnupload, invoke):
+    # Given a paid invoice and its upload form, used to post a file straight to S3
+    payment_hash = paid_invoice(invoke, lnupload)
+    form = invoke(GET_SIGNED_URL, signed_url_event(payment_hash))[1]["upload"]
+    content = b"%PDF-1.7 " + b"y" * 200_000
+    s3 = storage.client("s3")
+    s3.put_object(
+        Bucket=settings().bucket_name,
+        Key=form["fields"]["key"].replace("${filename}", "report.pdf"),
+        Body=content,
+        ContentType="application/pdf",
+    )
+    # When the client calls checkUploadedFile with the header and no file
+    event = load_event("lnupload", "check_uploaded_file")
+    event["headers"] = {"payment-hash": payment_hash}
+    event.pop("body")
+    event["isBase64Encoded"] = False
+    status, body, _ = invoke(CHECK_UPLOADED_FILE, event)
+    # Then the file is published under a random .pdf name with its type, and the incoming copy is gone
+    assert body["success"] is True and body["url"].endswith(".pdf")
+    assert stored(body["url"]) == (content, "application/pdf")
+    assert storage.list_objects(settings().bucket_name, f"incoming/{payment_hash}/") == []
+
+
+def test_no_file_and_nothing_uploaded_through_the_form(lnupload, invoke):
+    payment_hash = paid_invoice(invoke, lnupload)
+    event = load_event("lnupload", "check_uploaded_file")
+    event["headers"] = {"payment-hash": payment_hash}
+    event.pop("body")
+    assert invoke(CHECK_UPLOADED_FILE, event)[1]["message"].startswith("No file received")
+
+
+def test_presigned_form_policy_really_limits_size(lnupload, invoke):
+    # moto enforces content-length-range only over HTTP, which the e2e suite checks; here the policy itself
+    payment_hash = paid_invoice(invoke, lnupload)
+    form = invoke(GET_SIGNED_URL, signed_url_event(payment_hash))[1]["upload"]
+    policy = base64.b64decode(form["fields"]["policy"]).decode()
+    assert '["content-length-range", 1, 104857600]' in policy
+    assert f'["starts-with", "$key", "incoming/{payment_hash}/"]' in policy
+    assert requests  # the HTTP variant lives in tests/e2e
