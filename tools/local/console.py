@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -110,12 +111,7 @@ class Console:
             + "</td></tr>"
             for i in self.wallet.recent()
         )
-        page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dev console</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem}}td,th{{padding:.3rem .8rem;text-align:left}}</style>
-</head><body><h1>Dev console</h1><h2>Lightning invoices</h2>
-<table><tr><th>payment hash</th><th>amount</th><th>memo</th><th>state</th><th></th></tr>{rows}</table>
-<script>async function pay(h){{await fetch('/lightning/invoices/'+h+'/pay',{{method:'POST'}});location.reload()}}
-</script></body></html>"""
+        page = (Path(__file__).with_name("console.html")).read_text().replace("{{invoices}}", rows)
         return 200, "text/html; charset=utf-8", page.encode()
 
 

@@ -50,7 +50,8 @@ class _Worker:
         assert self.process.stdin and self.process.stdout
         write_frame(self.process.stdin, event)
         answer: list[Any] = []
-        reader = threading.Thread(target=lambda: answer.append(read_frame(self.process.stdout)))  # type: ignore[arg-type]
+        stdout = self.process.stdout
+        reader = threading.Thread(target=lambda: answer.append(read_frame(stdout)))
         reader.start()
         reader.join(timeout)
         if reader.is_alive() or not answer or answer[0] is None:

@@ -110,17 +110,18 @@ def build_event(
     if params:
         event["pathParameters"] = params
     if body:
-        content_type = merged.get("content-type", "")
-        textual = content_type.startswith(TEXT_TYPES) or content_type.endswith("+json")
-        if textual:
-            try:
-                event["body"] = body.decode("utf-8")
-            except UnicodeDecodeError:
-                textual = False
-        if not textual:
-            event["body"] = base64.b64encode(body).decode()
-            event["isBase64Encoded"] = True
+        event["body"], event["isBase64Encoded"] = encode_body(body, merged.get("content-type", ""))
     return event
+
+
+def encode_body(body: bytes, content_type: str) -> tuple[str, bool]:
+    """Text types travel as text; anything else (forms and multipart included) as base64."""
+    if content_type.startswith(TEXT_TYPES) or content_type.endswith("+json"):
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return base64.b64encode(body).decode(), True
 
 
 def cors_headers(api: HttpApi, origin: str | None) -> list[tuple[str, str]]:

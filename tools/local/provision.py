@@ -11,7 +11,7 @@ from tools.local.template import LOCAL_REGION, Template
 
 
 def _client(service: str, endpoint: str | None) -> Any:
-    return boto3.client(
+    return boto3.client(  # type: ignore[call-overload]
         service,
         endpoint_url=endpoint,
         region_name=LOCAL_REGION,

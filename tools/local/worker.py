@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 import uuid
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 
 class LambdaContext:
@@ -32,7 +32,7 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def read_frame(stream: BinaryIO) -> Any:
+def read_frame(stream: IO[bytes]) -> Any:
     header = stream.read(4)
     if len(header) < 4:
         return None
@@ -40,7 +40,7 @@ def read_frame(stream: BinaryIO) -> Any:
     return json.loads(stream.read(size))
 
 
-def write_frame(stream: BinaryIO, payload: Any) -> None:
+def write_frame(stream: IO[bytes], payload: Any) -> None:
     data = json.dumps(payload).encode()
     stream.write(struct.pack(">I", len(data)) + data)
     stream.flush()

@@ -23,7 +23,7 @@ def endpoint_overridden(service: str) -> bool:
 def client(service: str) -> Any:
     config = Config(connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
     if service == "s3":
-        addressing = "path" if endpoint_overridden("s3") else "virtual"
+        addressing: Any = "path" if endpoint_overridden("s3") else "virtual"
         config = config.merge(Config(signature_version="s3v4", s3={"addressing_style": addressing}))
     return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
 

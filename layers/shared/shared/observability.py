@@ -29,6 +29,6 @@ def http_entrypoint(app: Any) -> Callable[[dict[str, Any], LambdaContext], dict[
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return app.resolve(event, context)  # type: ignore[no-any-return]
+        return app.resolve(event, context)
 
     return lambda_handler

@@ -31,10 +31,11 @@ class ApiResolver(APIGatewayHttpResolver):
         super().__init__(**kwargs)
         self._normalizers = tuple(normalizers)
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        adjusted = dict(event)
         for normalize in self._normalizers:
-            event = normalize(event)
-        return super().resolve(event, context)
+            adjusted = normalize(adjusted)
+        return super().resolve(adjusted, context)
 
     def render_error(self, error: DomainError) -> Response:
         raise NotImplementedError  # replaced per instance by api_resolver()

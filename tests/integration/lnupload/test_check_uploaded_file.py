@@ -143,7 +143,7 @@ def test_large_file_through_the_presigned_form_is_finalised_without_a_file(lnupl
     event["headers"] = {"payment-hash": payment_hash}
     event.pop("body")
     event["isBase64Encoded"] = False
-    status, body, _ = invoke(CHECK_UPLOADED_FILE, event)
+    _status, body, _ = invoke(CHECK_UPLOADED_FILE, event)
     # Then the file is published under a random .pdf name with its type, and the incoming copy is gone
     assert body["success"] is True and body["url"].endswith(".pdf")
     assert stored(body["url"]) == (content, "application/pdf")

@@ -33,13 +33,13 @@ def test_the_documented_curl_body_form_encoded_and_base64_is_read_as_json(lnuplo
     payment_hash = paid_invoice(invoke, lnupload)
     event = load_event("lnupload", "get_signed_url")
     assert event["isBase64Encoded"] is True
-    event = with_body(event, '{ "payment-hash": "%s"}' % payment_hash, "application/x-www-form-urlencoded")
+    event = with_body(event, f'{{ "payment-hash": "{payment_hash}"}}', "application/x-www-form-urlencoded")
     # When it reaches the handler / Then it is understood
     assert invoke(GET_SIGNED_URL, event)[1]["success"] is True
 
 
 def test_unknown_invoice(lnupload, invoke):
-    status, body, _ = invoke(GET_SIGNED_URL, signed_url_event("ab" * 32))
+    _status, body, _ = invoke(GET_SIGNED_URL, signed_url_event("ab" * 32))
     assert body == {"success": False, "message": "Unknown invoice: request one with getInvoice first."}
 
 

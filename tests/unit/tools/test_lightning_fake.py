@@ -21,5 +21,5 @@ def test_lnbits_answers_for_keys_unknown_hashes_and_payment():
     _, created = wallet.create("key", {"out": False, "amount": 1, "memo": ""})
     assert wallet.status(None, created["payment_hash"]) == (200, {"paid": False, "preimage": None})
     assert wallet.pay(created["payment_hash"])[0] == 200
-    status, answer = wallet.status("key", created["payment_hash"])
+    _status, answer = wallet.status("key", created["payment_hash"])
     assert answer["paid"] is True and answer["details"]["status"] == "success"
