@@ -59,7 +59,7 @@ class _Worker:
             raise FunctionError("timed out" if reader.is_alive() else "crashed")
         if "error" in answer[0]:
             raise FunctionError(answer[0]["error"])
-        return answer[0]["result"]  # type: ignore[no-any-return]
+        return answer[0]["result"]
 
     @property
     def alive(self) -> bool:
