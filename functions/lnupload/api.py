@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lnupload import errors
+from lnupload.schemas import Failure
 from shared.errors import DomainError
 from shared.http import coerce_json_content_type
 from shared.resolver import api_resolver, cors_config
@@ -34,3 +35,6 @@ app = api_resolver(
     not_found=errors.NotFound(),
     normalizers=[coerce_json_content_type],
 )
+
+# Failures are HTTP 200 in this envelope (the OpenAPI document says so; tools/openapi.py).
+OPENAPI_ERRORS = {200: Failure}

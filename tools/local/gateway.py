@@ -15,6 +15,7 @@ What it copies from API Gateway, because clients and handlers rely on it:
 from __future__ import annotations
 
 import base64
+import html
 import json
 import time
 import uuid
@@ -24,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tools.local.template import HttpApi, Route
+from tools.local.template import ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
@@ -192,6 +193,8 @@ def handle(
     if method == "OPTIONS" and api.cors and "access-control-request-method" in lower:
         return preflight(api, origin)
     path = urlsplit(target).path
+    if method == "GET" and path in ("/openapi.json", "/docs"):
+        return api_document(api, path)
     matched = match_route(api, method, path)
     if matched is None:
         return gateway_error(404, "Not Found")
@@ -204,6 +207,23 @@ def handle(
     except Exception:  # the function failed: API Gateway answers a bare 500
         return gateway_error(500, "Internal Server Error")
     return render(api, result, origin)
+
+
+SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui"}})</script></body></html>"""
+
+
+def api_document(api: HttpApi, path: str) -> GatewayResponse:
+    """Local only: the API's committed OpenAPI document, and Swagger UI over it."""
+    document = ROOT / "openapi" / f"{api.name}.json"
+    if not document.exists():
+        return gateway_error(404, "Not Found")
+    if path == "/openapi.json":
+        return GatewayResponse(200, [("Content-Type", "application/json")], document.read_bytes())
+    page = SWAGGER_UI.format(title=html.escape(api.name)).encode()
+    return GatewayResponse(200, [("Content-Type", "text/html; charset=utf-8")], page)
 
 
 def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> ThreadingHTTPServer:
