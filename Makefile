@@ -7,8 +7,7 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 SAM_VENV  := .tools/sam
 LNBITS    := .tools/lnbits
-# SAM CLI's python3.13 build check needs a real interpreter first on PATH (not pyenv's shim).
-SAM       = PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
+SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
 
@@ -39,7 +38,7 @@ run: $(VENV)/.installed ## serve every API locally (moto, dev console on :3999, 
 	$(PY) -m tools.local.server
 
 test: tools lint ## the whole suite: lint, unit, integration, contract, e2e, OpenAPI drift, sam validate + build
-	SAM="$(SAM)" $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

@@ -33,9 +33,7 @@ def body_text(event: dict[str, Any]) -> str:
     return base64.b64decode(raw).decode() if event.get("isBase64Encoded") else raw
 
 
-def multipart(
-    fields: dict[str, tuple[str, bytes, str]], boundary: str = "testboundary7MA4YWxk"
-) -> tuple[bytes, str]:
+def multipart(fields: dict[str, tuple[str, bytes, str]], boundary: str = "testboundary7MA4YWxk") -> tuple[bytes, str]:
     """A multipart/form-data body from {field: (filename, content, content type)}."""
     parts = []
     for name, (filename, content, content_type) in fields.items():

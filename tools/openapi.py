@@ -50,6 +50,8 @@ def build(api_name: str, template: Template | None = None) -> dict[str, Any]:
         schema = module.app.get_openapi_schema(title=api_name, version="1.0.0", description=description)
         document: dict[str, Any] = json.loads(schema.model_dump_json(by_alias=True, exclude_none=True))
         _use_error_envelope(document, getattr(module, "OPENAPI_ERRORS", {}))
+    # Route order follows import order; sort it so the document does not depend on it.
+    document["paths"] = dict(sorted(document.get("paths", {}).items()))
     return document
 
 

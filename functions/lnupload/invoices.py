@@ -43,9 +43,7 @@ def wallet() -> LightningClient:
 def create_invoice() -> InvoiceCreated:
     config = settings()
     try:
-        invoice = wallet().create_invoice(
-            config.invoice_amount_sat, config.invoice_memo, config.invoice_expiry_seconds
-        )
+        invoice = wallet().create_invoice(config.invoice_amount_sat, config.invoice_memo, config.invoice_expiry_seconds)
     except LightningError as exc:
         logger.warning("invoice creation failed", extra={"reason": str(exc)})
         raise PaymentBackendUnavailable() from None

@@ -19,9 +19,7 @@ class InvoiceCreated(BaseModel):
     message: str = "Invoice generated successfully."
     payment_hash: str = Field(description="Keep it: it identifies the invoice in the next calls.")
     payment_request: str = Field(description="The BOLT11 invoice to show to the user for payment.")
-    date: str = Field(
-        description="Creation time, ISO 8601 UTC with milliseconds, e.g. 2023-01-15T09:24:12.654Z."
-    )
+    date: str = Field(description="Creation time, ISO 8601 UTC with milliseconds, e.g. 2023-01-15T09:24:12.654Z.")
 
 
 class UploadForm(BaseModel):

@@ -41,9 +41,7 @@ def upload_form(payment_hash: str) -> UploadForm:
     return UploadForm(url=post.url, fields=post.fields, maxBytes=post.max_bytes, expiresAt=post.expires_at)
 
 
-def store_file(
-    payment_hash: str, content: bytes, filename: str | None, content_type: str | None
-) -> FileUploaded:
+def store_file(payment_hash: str, content: bytes, filename: str | None, content_type: str | None) -> FileUploaded:
     item = _unused_paid_invoice(payment_hash)
     if not content:
         raise EmptyFile()

@@ -41,9 +41,7 @@ def local_server() -> Iterator[None]:
         return
     LOG.parent.mkdir(exist_ok=True)
     with Path(LOG).open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tools.local.server"], cwd=ROOT, stderr=log, stdout=log
-        )
+        process = subprocess.Popen([sys.executable, "-m", "tools.local.server"], cwd=ROOT, stderr=log, stdout=log)
         deadline = time.monotonic() + 60
         while b"ready" not in LOG.read_bytes():
             if process.poll() is not None or time.monotonic() > deadline:

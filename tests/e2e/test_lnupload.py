@@ -54,9 +54,7 @@ def test_large_file_goes_straight_to_storage_with_the_presigned_form(lnupload_ur
     # Given a paid invoice and the upload form getSignedUrl returns
     payment_hash = requests.get(f"{lnupload_url}/getInvoice", timeout=10).json()["payment_hash"]
     pay(console_url, payment_hash)
-    form = requests.post(
-        f"{lnupload_url}/getSignedUrl", json={"payment-hash": payment_hash}, timeout=10
-    ).json()
+    form = requests.post(f"{lnupload_url}/getSignedUrl", json={"payment-hash": payment_hash}, timeout=10).json()
     upload = form["upload"]
     content = os.urandom(8 * 1024 * 1024)  # larger than any Lambda request
     # When the browser posts the file to S3 with the form's fields
@@ -68,9 +66,7 @@ def test_large_file_goes_straight_to_storage_with_the_presigned_form(lnupload_ur
     )
     assert posted.status_code in (200, 201, 204), posted.text
     # And then calls checkUploadedFile with the header and no file
-    done = requests.post(
-        f"{lnupload_url}/checkUploadedFile", headers={"payment-hash": payment_hash}, timeout=30
-    )
+    done = requests.post(f"{lnupload_url}/checkUploadedFile", headers={"payment-hash": payment_hash}, timeout=30)
     # Then the file is published and served byte for byte
     answer = done.json()
     assert answer["success"] is True and answer["url"].endswith(".mp4")
@@ -135,7 +131,5 @@ def test_browsers_may_call_it_with_the_payment_hash_header(lnupload_url):
     )
     assert preflight.status_code == 204
     assert "payment-hash" in preflight.headers["Access-Control-Allow-Headers"]
-    response = requests.get(
-        f"{lnupload_url}/getInvoice", headers={"Origin": "https://app.example"}, timeout=10
-    )
+    response = requests.get(f"{lnupload_url}/getInvoice", headers={"Origin": "https://app.example"}, timeout=10)
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -123,9 +123,7 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, content_type, data = console.dispatch(
-                self.command, urlsplit(self.path).path, headers, body
-            )
+            status, content_type, data = console.dispatch(self.command, urlsplit(self.path).path, headers, body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))

@@ -104,9 +104,7 @@ class FakeWallet:
             ]
         )
         now = time.time()
-        invoice = Bolt11(
-            currency="bcrt", date=int(now), amount_msat=MilliSatoshi(amount_sat * 1000), tags=tags
-        )
+        invoice = Bolt11(currency="bcrt", date=int(now), amount_msat=MilliSatoshi(amount_sat * 1000), tags=tags)
         request = encode(invoice, self.node_key.secret.hex())
         fake = FakeInvoice(payment_hash, request, preimage.hex(), amount_sat, memo, now, expiry)
         with self._lock:

@@ -26,9 +26,7 @@ from tools.local.template import Template
 
 
 class LocalStack:
-    def __init__(
-        self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT
-    ) -> None:
+    def __init__(self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT) -> None:
         self.template = template
         self.endpoint = f"http://127.0.0.1:{moto_port}"
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)

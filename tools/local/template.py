@@ -97,9 +97,7 @@ class Template:
     def __init__(self, path: Path = TEMPLATE, overrides: dict[str, str] | None = None) -> None:
         self.raw: dict[str, Any] = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
         self.resources: dict[str, Any] = self.raw["Resources"]
-        self.parameters = {
-            name: str(spec.get("Default", "")) for name, spec in self.raw.get("Parameters", {}).items()
-        }
+        self.parameters = {name: str(spec.get("Default", "")) for name, spec in self.raw.get("Parameters", {}).items()}
         self.parameters.update(local_parameter_overrides() if overrides is None else overrides)
 
     # ------------------------------------------------------------------ queries

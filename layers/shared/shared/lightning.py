@@ -63,9 +63,7 @@ class LightningClient:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body).encode()
         try:
-            response = _pool.request(
-                method, self._base + path, body=payload, headers=headers, timeout=self._timeout
-            )
+            response = _pool.request(method, self._base + path, body=payload, headers=headers, timeout=self._timeout)
         except urllib3.exceptions.HTTPError as exc:
             raise LightningError(f"wallet unreachable: {type(exc).__name__}") from None
         try:

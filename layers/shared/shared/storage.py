@@ -27,9 +27,7 @@ class StoredObject:
     last_modified: datetime
 
 
-def presigned_post(
-    bucket: str, key: str, *, max_bytes: int, expires_in: int, min_bytes: int = 1
-) -> PresignedPost:
+def presigned_post(bucket: str, key: str, *, max_bytes: int, expires_in: int, min_bytes: int = 1) -> PresignedPost:
     """A browser-form upload straight to S3, size-bounded by content-length-range.
 
     `key` may end in `${filename}`, which S3 replaces with the uploaded file's name;
@@ -77,6 +75,4 @@ def head_object(bucket: str, key: str) -> StoredObject | None:
 
 def list_objects(bucket: str, prefix: str, limit: int = 1000) -> list[StoredObject]:
     page = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit)
-    return [
-        StoredObject(item["Key"], item["Size"], "", item["LastModified"]) for item in page.get("Contents", [])
-    ]
+    return [StoredObject(item["Key"], item["Size"], "", item["LastModified"]) for item in page.get("Contents", [])]

@@ -17,9 +17,7 @@ NOT_FOUND = "lnupload.handlers.not_found"
 
 
 @pytest.fixture
-def lnupload(
-    monkeypatch: pytest.MonkeyPatch, template: Template, wallet: tuple[FakeWallet, str]
-) -> FakeWallet:
+def lnupload(monkeypatch: pytest.MonkeyPatch, template: Template, wallet: tuple[FakeWallet, str]) -> FakeWallet:
     fake, url = wallet
     use_function_environment(monkeypatch, template, "LnuploadGetInvoiceFunction", LIGHTNING_API_URL=url)
     settings.cache_clear()

@@ -79,9 +79,7 @@ def test_concurrent_uploads_for_one_payment_store_exactly_one_file(lnupload, inv
     # Given a paid invoice and eight clients racing to use it
     payment_hash = paid_invoice(invoke, lnupload)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(
-            pool.map(lambda _: invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1], range(8))
-        )
+        answers = list(pool.map(lambda _: invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1], range(8)))
     # Then one wins, the others are refused, and only the winner's object remains
     winners = [answer for answer in answers if answer["success"]]
     assert len(winners) == 1

@@ -17,9 +17,7 @@ def test_missing(value):
         parse_payment_hash(value)
 
 
-@pytest.mark.parametrize(
-    "value", [HASH[:-1], HASH + "0", "g" * 64, "../" + HASH[3:], HASH[:32] + "/" + HASH[33:]]
-)
+@pytest.mark.parametrize("value", [HASH[:-1], HASH + "0", "g" * 64, "../" + HASH[3:], HASH[:32] + "/" + HASH[33:]])
 def test_malformed(value):
     with pytest.raises(InvalidPaymentHash):
         parse_payment_hash(value)

@@ -43,9 +43,7 @@ def test_event_is_http_api_v2_with_peer_ip_cookies_and_joined_query():
 
 def test_binary_and_form_bodies_are_base64_text_is_not():
     def body_of(content_type, data):
-        return build_event(
-            API.routes[1], {}, "POST", "/items", [("Content-Type", content_type)], data, "::1", "h"
-        )
+        return build_event(API.routes[1], {}, "POST", "/items", [("Content-Type", content_type)], data, "::1", "h")
 
     assert body_of("application/json", b'{"a":1}')["isBase64Encoded"] is False
     form = body_of("application/x-www-form-urlencoded", b'{"a":1}')

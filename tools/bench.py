@@ -1,0 +1,157 @@
+"""`make bench`: figures, printed; nothing asserted (speed is not a test).
+
+- cold import of every handler (a fresh interpreter each run, median of N) against
+  a bare Powertools resolver handler, as a ratio;
+- peak RSS of each function's warm worker after serving its requests;
+- requests/s of GET /getInvoice on the local server, and the per-request
+  overhead of the local HTTP + worker hop against calling the handler in-process.
+The local server must not be running already (the bench starts its own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from tools.local import bootstrap
+from tools.local.local_values import CONSOLE_PORT
+from tools.local.server import LocalStack
+from tools.local.template import ROOT, Template
+from tools.local.worker import LambdaContext
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+BASELINE = "tools.bench_baseline"
+
+
+def median_of(fn: Callable[[], float], runs: int = RUNS) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def cold_import_seconds(module: str, environment: dict[str, str]) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    env = {**os.environ, **environment, "PYTHONPATH": f"{bootstrap.pythonpath()}:{ROOT}"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip())
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}")
+
+
+def bench_cold_imports(template: Template, api: str) -> None:
+    section(f"{api}: cold import (median of {RUNS} fresh interpreters)")
+    functions = [f for f in template.functions.values() if f.api == api]
+    baseline = median_of(lambda: cold_import_seconds(BASELINE, {}))
+    print(f"{'bare Powertools resolver handler':<45} {baseline * 1000:8.1f} ms   1.00x")
+    for function in functions:
+        seconds = median_of(lambda f=function: cold_import_seconds(f.module, f.environment))  # type: ignore[misc]
+        print(f"{function.module:<45} {seconds * 1000:8.1f} ms   {seconds / baseline:.2f}x")
+
+
+def lnupload_traffic(base: str, console: str) -> None:
+    """A little of everything, so every lnupload function has served real requests."""
+    for _ in range(5):
+        payment_hash = requests.get(f"{base}/getInvoice", timeout=10).json()["payment_hash"]
+        requests.post(f"{console}/lightning/invoices/{payment_hash}/pay", timeout=10)
+        requests.post(f"{base}/getSignedUrl", json={"payment-hash": payment_hash}, timeout=10)
+        files = {"data": ("a.bin", os.urandom(1024 * 1024))}
+        requests.post(f"{base}/checkUploadedFile", headers={"payment-hash": payment_hash}, files=files, timeout=30)
+        requests.get(f"{base}/unknown", timeout=10)
+
+
+def bench_rss(stack: LocalStack, api: str) -> None:
+    section(f"{api}: peak RSS of each warm function worker (VmHWM)")
+    for logical_id, pool in stack.pools.items():
+        if pool.function.api != api:
+            continue
+        peaks = [peak_rss_mb(worker.process.pid) for worker in pool._idle]
+        figure = f"{max(peaks):8.1f} MB" if peaks else "   (not invoked)"
+        print(f"{logical_id:<45} {figure}")
+
+
+def bench_throughput(base: str, requests_count: int = 300) -> float:
+    section("lnupload: GET /getInvoice on the local server")
+    session = requests.Session()
+    session.get(f"{base}/getInvoice", timeout=10)
+    start = time.perf_counter()
+    for _ in range(requests_count):
+        session.get(f"{base}/getInvoice", timeout=10)
+    sequential = time.perf_counter() - start
+    per_request_ms = sequential / requests_count * 1000
+    print(f"sequential, keep-alive      {requests_count / sequential:8.1f} req/s  ({per_request_ms:.2f} ms/req)")
+
+    def client(_: int) -> None:
+        with requests.Session() as own:
+            for _ in range(requests_count // 4):
+                own.get(f"{base}/getInvoice", timeout=10)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(client, range(4)))
+    concurrent = time.perf_counter() - start
+    print(f"4 concurrent clients        {requests_count / concurrent:8.1f} req/s")
+    return sequential / requests_count
+
+
+def bench_in_process(template: Template, stack: LocalStack, http_seconds: float, calls: int = 300) -> None:
+    function = template.functions["LnuploadGetInvoiceFunction"]
+    os.environ.update({**bootstrap.local_aws_environment(stack.endpoint), **function.environment})
+    bootstrap.install()
+    from lnupload.handlers.get_invoice import lambda_handler
+
+    event: dict[str, Any] = json.loads((ROOT / "events/lnupload/get_invoice.json").read_text())
+    context: Any = LambdaContext(function.logical_id, function.memory_mb, function.timeout, "bench")
+    lambda_handler(event, context)
+    sys_stdout = sys.stdout
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the handler's metric lines
+    try:
+        start = time.perf_counter()
+        for _ in range(calls):
+            lambda_handler(event, context)
+        in_process = (time.perf_counter() - start) / calls
+    finally:
+        sys.stdout.close()
+        sys.stdout = sys_stdout
+    print(f"handler called in-process   {1 / in_process:8.1f} calls/s ({in_process * 1000:.2f} ms/call)")
+    overhead = http_seconds - in_process
+    ratio = http_seconds / in_process
+    print(f"local HTTP + worker hop     {overhead * 1000:8.2f} ms/req overhead, {ratio:.2f}x in-process")
+
+
+def main() -> None:
+    template = Template()
+    bench_cold_imports(template, "lnupload")
+    stack = LocalStack(template)
+    try:
+        stack.start()
+    except OSError as exc:
+        sys.exit(f"cannot start the local server ({exc}): stop `make run` first")
+    try:
+        base = f"http://127.0.0.1:{template.api('lnupload').port}"
+        lnupload_traffic(base, f"http://127.0.0.1:{CONSOLE_PORT}")
+        bench_rss(stack, "lnupload")
+        http_seconds = bench_throughput(base)
+        bench_in_process(template, stack, http_seconds)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
