@@ -40,6 +40,7 @@ class LocalStack:
         return self.pools[function].invoke(event)
 
     def start(self, warm: bool = False) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         self.moto.start()
         provision(self.template, self.endpoint)
         self.servers.append(
@@ -65,7 +66,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--warm", action="store_true", help="start one worker per function up front")
     args = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
     stack = LocalStack(Template())
     stack.start(warm=args.warm)
     print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
