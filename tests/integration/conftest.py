@@ -57,7 +57,7 @@ def aws_mock(template: Template) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def wallet(aws_mock: None, template: Template) -> Iterator[tuple[FakeWallet, str]]:
     fake = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
-    server = serve(Console(template, fake, s3_endpoint="http://127.0.0.1:1"), port=0)
+    server = serve(Console(template, fake, aws_endpoint="http://127.0.0.1:1"), port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield fake, f"http://127.0.0.1:{server.server_address[1]}/lightning"
     server.shutdown()

@@ -7,6 +7,8 @@ Routes (the contract scripts and tests use):
   GET  /lightning/invoices                    JSON list of recent invoices
   POST /lightning/invoices/{hash}/pay         mark an invoice paid
   GET  /cdn/{DistributionLogicalId}/{path}    what that CloudFront distribution would serve
+  GET  /mail?to=<email>                       mail sent through SES (moto), newest first:
+                                              {"messages": [{"to", "subject", "text", "html"}]}
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
+import requests
 from botocore.exceptions import ClientError
 
 from tools.local.lightning import FakeWallet
@@ -34,12 +37,13 @@ def _json(status: int, payload: Any) -> Reply:
 
 
 class Console:
-    def __init__(self, template: Template, wallet: FakeWallet, s3_endpoint: str) -> None:
+    def __init__(self, template: Template, wallet: FakeWallet, aws_endpoint: str) -> None:
         self.template = template
         self.wallet = wallet
+        self.aws_endpoint = aws_endpoint
         self.s3 = boto3.client(
             "s3",
-            endpoint_url=s3_endpoint,
+            endpoint_url=aws_endpoint,
             region_name="us-east-1",
             aws_access_key_id="local",
             aws_secret_access_key="local",  # noqa: S106 - moto
@@ -51,30 +55,33 @@ class Console:
             ("GET", re.compile(r"/lightning/invoices"), self.ln_list),
             ("POST", re.compile(r"/lightning/invoices/(?P<payment_hash>[^/]+)/pay"), self.ln_pay),
             ("GET", re.compile(r"/cdn/(?P<distribution>\w+)/(?P<path>.+)"), self.cdn),
+            ("GET", re.compile(r"/mail"), self.mail),
         ]
 
-    def dispatch(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+    def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
+        url = urlsplit(target)
+        query = dict(parse_qsl(url.query))
         for verb, pattern, action in self.routes:
-            found = pattern.fullmatch(path)
+            found = pattern.fullmatch(url.path)
             if found and verb == method:
-                return action(headers=headers, body=body, **found.groupdict())
+                return action(headers=headers, body=body, query=query, **found.groupdict())
         return _json(404, {"detail": "Not Found"})
 
     # ------------------------------------------------------------ lightning
-    def ln_create(self, headers: dict[str, str], body: bytes) -> Reply:
+    def ln_create(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
         try:
             payload = json.loads(body or b"{}")
         except ValueError:
             return _json(400, {"detail": "Invalid JSON"})
         return _json(*self.wallet.create(headers.get("x-api-key"), payload))
 
-    def ln_status(self, headers: dict[str, str], body: bytes, payment_hash: str) -> Reply:
+    def ln_status(self, headers: dict[str, str], body: bytes, query: dict[str, str], payment_hash: str) -> Reply:
         return _json(*self.wallet.status(headers.get("x-api-key"), payment_hash))
 
-    def ln_pay(self, headers: dict[str, str], body: bytes, payment_hash: str) -> Reply:
+    def ln_pay(self, headers: dict[str, str], body: bytes, query: dict[str, str], payment_hash: str) -> Reply:
         return _json(*self.wallet.pay(payment_hash))
 
-    def ln_list(self, headers: dict[str, str], body: bytes) -> Reply:
+    def ln_list(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
         return _json(
             200,
             [
@@ -90,7 +97,7 @@ class Console:
         )
 
     # ------------------------------------------------------------------ cdn
-    def cdn(self, headers: dict[str, str], body: bytes, distribution: str, path: str) -> Reply:
+    def cdn(self, headers: dict[str, str], body: bytes, query: dict[str, str], distribution: str, path: str) -> Reply:
         if distribution not in self.template.of_type("AWS::CloudFront::Distribution"):
             return _json(404, {"detail": "Unknown distribution"})
         bucket, prefix = self.template.distribution_origin(distribution)
@@ -102,8 +109,12 @@ class Console:
             return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
         return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read()
 
+    # ----------------------------------------------------------------- mail
+    def mail(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
+        return _json(200, {"messages": sent_mail(self.aws_endpoint, query.get("to"))})
+
     # ----------------------------------------------------------------- page
-    def page(self, headers: dict[str, str], body: bytes) -> Reply:
+    def page(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
         rows = "".join(
             f"<tr><td><code>{html.escape(i.payment_hash[:16])}…</code></td><td>{i.amount_sat} sat</td>"
             f"<td>{html.escape(i.memo)}</td><td>{'paid' if i.paid else 'pending'}</td><td>"
@@ -115,6 +126,22 @@ class Console:
         return 200, "text/html; charset=utf-8", page.encode()
 
 
+def sent_mail(aws_endpoint: str, to: str | None = None) -> list[dict[str, str]]:
+    """Mail SES (moto) accepted, newest first. moto keeps only the HTML part when both are sent."""
+    data = requests.get(f"{aws_endpoint}/moto-api/data.json", timeout=10).json()
+    messages = []
+    for message in reversed(data.get("ses", {}).get("Message", [])):
+        recipients = [address.lower() for address in message.get("destinations", {}).get("ToAddresses", [])]
+        if to and to.strip().lower() not in recipients:
+            continue
+        html_body = message.get("body", "")
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_body))).strip()
+        messages.append(
+            {"to": ", ".join(recipients), "subject": message.get("subject", ""), "text": text, "html": html_body}
+        )
+    return messages
+
+
 def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -123,7 +150,7 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, content_type, data = console.dispatch(self.command, urlsplit(self.path).path, headers, body)
+            status, content_type, data = console.dispatch(self.command, self.path, headers, body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))

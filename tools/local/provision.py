@@ -37,6 +37,9 @@ def provision(template: Template, endpoint: str | None = None) -> None:
     for bucket in template.buckets:
         if bucket not in buckets:
             s3.create_bucket(Bucket=bucket)
+    ses = _client("ses", endpoint)
+    for identity in template.mail_identities:
+        ses.verify_email_identity(EmailAddress=identity)  # moto verifies at once
     secrets = _client("secretsmanager", endpoint)
     known = {secret["Name"] for secret in secrets.list_secrets().get("SecretList", [])}
     for name in template.secrets:

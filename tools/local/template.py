@@ -175,6 +175,13 @@ class Template:
     def secrets(self) -> list[str]:
         return [self.physical_name(lid) for lid in self.of_type("AWS::SecretsManager::Secret")]
 
+    @cached_property
+    def mail_identities(self) -> list[str]:
+        return [
+            str(self.resolve(res["Properties"]["EmailIdentity"]))
+            for res in self.of_type("AWS::SES::EmailIdentity").values()
+        ]
+
     def distribution_origin(self, logical_id: str) -> tuple[str, str]:
         """(bucket, key prefix) that a CloudFront distribution serves."""
         config = self.resources[logical_id]["Properties"]["DistributionConfig"]

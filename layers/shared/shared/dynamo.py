@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CONDITION_FAILED = "ConditionalCheckFailed"  # the reason code inside a cancelled transaction
 
 
 class EnvTableName:
@@ -36,6 +37,10 @@ def applied(write: Callable[[], object]) -> bool:
     return True
 
 
-def cancellation_reasons(exc: TransactWriteError) -> list[str]:
-    """The per-item reason codes of a cancelled transaction ('None' where an item was fine)."""
-    return [reason.code if reason else "None" for reason in (exc.cancellation_reasons or [])]
+def failed_conditions(exc: TransactWriteError, items: int) -> list[bool] | None:
+    """Per transaction item, whether its condition failed; None when the cancellation had another cause."""
+    codes = [reason.code if reason else None for reason in (exc.cancellation_reasons or [])]
+    if TRANSACTION_CONDITION_FAILED not in codes:
+        return None
+    codes += [None] * (items - len(codes))
+    return [code == TRANSACTION_CONDITION_FAILED for code in codes]

@@ -15,8 +15,9 @@ class DomainError(Exception):
     status: ClassVar[int] = 400
     message: ClassVar[str] = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, **details: Any) -> None:
+    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None, **details: Any) -> None:
         self.text = message or self.message
+        self.headers = headers or {}  # e.g. rate-limit headers that must reach the client with the error
         self.details = details
         super().__init__(self.text)
 

@@ -69,6 +69,7 @@ def api_resolver(
             status_code=status,
             content_type=content_types.APPLICATION_JSON,
             body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            headers=dict(error.headers),
         )
 
     @app.exception_handler(DomainError)

@@ -41,3 +41,14 @@ class LightningSettings(EnvSettings):
     # Name or ARN of the Secrets Manager secret holding the wallet's invoice key.
     lightning_api_key_secret: str
     lightning_timeout_seconds: float = 10.0
+
+
+class MailSettings(EnvSettings):
+    mail_sender: str
+
+
+class StripeSettings(EnvSettings):
+    stripe_api_base: str = "https://api.stripe.com"
+    # Names or ARNs of Secrets Manager secrets.
+    stripe_secret_key_secret: str
+    stripe_webhook_secret_secret: str

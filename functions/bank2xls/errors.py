@@ -1,0 +1,69 @@
+"""bank2xls's failures: the spec's error table, `{"error": {"code", "message"}}` with its HTTP status."""
+
+from shared.errors import DomainError
+
+
+class Bank2xlsError(DomainError):
+    pass
+
+
+class InvalidRequest(Bank2xlsError):
+    code, status, message = "INVALID_REQUEST", 400, "Requête invalide"
+
+
+class InvalidEmail(Bank2xlsError):
+    code, status, message = "INVALID_EMAIL", 400, "Adresse email invalide"
+
+
+class OtpInvalid(Bank2xlsError):
+    code, status, message = "OTP_INVALID", 400, "Code OTP invalide"
+
+
+class OtpExpired(Bank2xlsError):
+    code, status, message = "OTP_EXPIRED", 400, "Code OTP expiré"
+
+
+class OtpConsumed(Bank2xlsError):
+    code, status, message = "OTP_CONSUMED", 400, "Code OTP déjà utilisé"
+
+
+class OtpRateLimited(Bank2xlsError):
+    code, status = "OTP_RATE_LIMITED", 429
+    message = "Trop de tentatives. Veuillez patienter avant de redemander un code"
+
+
+class DailyQuotaExceeded(Bank2xlsError):
+    code, status, message = "DAILY_QUOTA_EXCEEDED", 402, "Quota quotidien gratuit dépassé"
+
+
+class InsufficientFunds(Bank2xlsError):
+    code, status, message = "INSUFFICIENT_FUNDS", 402, "Crédits insuffisants"
+
+
+class IdempotencyConflict(Bank2xlsError):
+    code, status = "IDEMPOTENCY_CONFLICT", 409
+    message = "Ce requestId a déjà été utilisé pour une autre requête"
+
+
+class PlanUnknown(Bank2xlsError):
+    code, status, message = "PLAN_UNKNOWN", 400, "Plan inconnu"
+
+
+class StripeError(Bank2xlsError):
+    code, status, message = "STRIPE_ERROR", 502, "Erreur de paiement"
+
+
+class InvalidSignature(Bank2xlsError):
+    code, status, message = "INVALID_SIGNATURE", 400, "Signature du webhook invalide"
+
+
+class NotFound(Bank2xlsError):
+    code, status, message = "NOT_FOUND", 404, "Ressource non trouvée"
+
+
+class Forbidden(Bank2xlsError):
+    code, status, message = "FORBIDDEN", 401, "Accès refusé"
+
+
+class InternalError(Bank2xlsError):
+    code, status, message = "INTERNAL_ERROR", 500, "Erreur interne"

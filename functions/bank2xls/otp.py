@@ -1,0 +1,127 @@
+"""E-mail sign-in by one-time code: 6 digits, 10 minutes, single use, 5 wrong tries, sent by SES."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, OtpRateLimited
+from bank2xls.models import EmailItem, OtpItem, UserItem
+from bank2xls.sessions import Caller, sign_in
+from bank2xls.settings import settings
+from shared import ratelimit
+from shared.dynamo import applied, failed_conditions
+from shared.mail import send_mail
+from shared.observability import logger, metrics
+from shared.secrets import get_secret
+from shared.tokens import keyed_hash, new_digits, same
+
+CODE_LIFETIME = timedelta(minutes=10)
+MAX_WRONG_ATTEMPTS = 5
+PER_EMAIL_PER_HOUR = 5
+PER_IP_PER_DAY = 20
+
+
+def normalize_email(value: str) -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except (EmailNotValidError, AttributeError):
+        raise InvalidEmail() from None
+
+
+def request_code(raw_email: str, caller: Caller) -> None:
+    email = normalize_email(raw_email)
+    _count_request(email, caller)
+    code = new_digits(6)
+    now = datetime.now(UTC)
+    OtpItem(
+        f"OTP#{email}",
+        "OTP",
+        code_hash=_hash(email, code),
+        valid_until=now + CODE_LIFETIME,
+        expires_at=now + timedelta(days=1),  # kept a day to tell "expired" from "unknown"
+    ).save()
+    text, html = _message(code)
+    send_mail(settings().mail_sender, email, f"Votre code de connexion : {code}", text, html)
+    metrics.add_metric(name="OtpSent", unit="Count", value=1)
+
+
+def verify_code(raw_email: str, code: str, caller: Caller) -> tuple[str, bool]:
+    """Signs the caller in; returns (user id, whether the account was just created)."""
+    email = normalize_email(raw_email)
+    try:
+        otp = OtpItem.get(f"OTP#{email}", "OTP", consistent_read=True)
+    except OtpItem.DoesNotExist:
+        raise OtpInvalid() from None
+    if otp.consumed:
+        raise OtpConsumed()
+    if otp.valid_until <= datetime.now(UTC):
+        raise OtpExpired()
+    if otp.attempts >= MAX_WRONG_ATTEMPTS:
+        raise OtpRateLimited()
+    if not same(otp.code_hash, _hash(email, code.strip())):
+        applied(lambda: otp.update(actions=[OtpItem.attempts.add(1)], condition=OtpItem.consumed == False))  # noqa: E712
+        logger.info("otp mismatch", extra={"attempts": otp.attempts + 1})
+        raise OtpInvalid()
+    # Single use: only the first of concurrent verifications flips `consumed`.
+    if not applied(
+        lambda: otp.update(
+            actions=[OtpItem.consumed.set(True)],
+            condition=(OtpItem.consumed == False) & (OtpItem.code_hash == otp.code_hash),  # noqa: E712
+        )
+    ):
+        raise OtpConsumed()
+    user_id, created = _user_for(email)
+    sign_in(caller, user_id)
+    return user_id, created
+
+
+def _count_request(email: str, caller: Caller) -> None:
+    table = settings().table_name
+    per_email = ratelimit.hit(table, {"pk": f"RATE#otp-email#{email}", "sk": "RATE"}, PER_EMAIL_PER_HOUR, 3600)
+    caller.headers.update(per_email.headers)
+    if not per_email.allowed:
+        raise OtpRateLimited(headers=per_email.headers)
+    per_ip = ratelimit.hit(table, {"pk": f"RATE#otp-ip#{caller.source_ip}", "sk": "RATE"}, PER_IP_PER_DAY, 86400)
+    if not per_ip.allowed:
+        raise OtpRateLimited(headers=per_ip.headers)
+
+
+def _user_for(email: str) -> tuple[str, bool]:
+    """The account of this address, created with its e-mail claim in one transaction if new."""
+    user_id = f"user_{secrets.token_hex(8)}"
+    claim = EmailItem(f"EMAIL#{email}", "USER", user_id=user_id)
+    user = UserItem(f"USER#{user_id}", "PROFILE", user_id=user_id, email=email, created_at=datetime.now(UTC))
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(claim, condition=EmailItem.pk.does_not_exist())
+            transaction.save(user)
+    except TransactWriteError as exc:
+        if failed_conditions(exc, 2) is None:
+            raise
+        return EmailItem.get(f"EMAIL#{email}", "USER", consistent_read=True).user_id, False
+    return user_id, True
+
+
+def _hash(email: str, code: str) -> str:
+    return keyed_hash(get_secret(settings().otp_pepper_secret), email, code)
+
+
+def _message(code: str) -> tuple[str, str]:
+    text = (
+        f"Bonjour,\n\nVotre code de connexion est : {code}\n\n"
+        "Il est valable 10 minutes et ne peut servir qu'une fois.\n"
+        "Si vous n'avez pas demandé ce code, ignorez ce message.\n"
+    )
+    html = (
+        "<p>Bonjour,</p>"
+        f'<p>Votre code de connexion est : <strong style="font-size:1.4em;letter-spacing:.2em">{code}</strong></p>'
+        "<p>Il est valable 10 minutes et ne peut servir qu'une fois.</p>"
+        "<p>Si vous n'avez pas demandé ce code, ignorez ce message.</p>"
+    )
+    return text, html

@@ -1,0 +1,162 @@
+"""bank2xls's request and response bodies; descriptions become the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+
+class OtpRequest(BaseModel):
+    email: str = Field(max_length=320, description="Where to send the 6-digit code.")
+
+
+class OtpSent(BaseModel):
+    status: Literal["OTP_SENT"] = "OTP_SENT"
+    message: str = "Code envoyé par email"
+
+
+class OtpVerify(BaseModel):
+    email: str = Field(max_length=320)
+    otp: str = Field(max_length=12, description="The 6-digit code received by e-mail.")
+
+
+class Authenticated(BaseModel):
+    status: Literal["AUTHENTICATED"] = "AUTHENTICATED"
+    userId: str
+    isNewUser: bool
+
+
+class LoggedOut(BaseModel):
+    status: Literal["LOGGED_OUT"] = "LOGGED_OUT"
+
+
+class FreeDaily(BaseModel):
+    limit: int
+    usedToday: int
+    remaining: int
+    resetAt: str
+
+
+class AnonymousBalance(BaseModel):
+    mode: Literal["anonymous"]
+    freeDaily: FreeDaily
+
+
+class PaidCredits(BaseModel):
+    balance: int
+    lastUpdate: str
+
+
+class Subscription(BaseModel):
+    status: str = Field(description="none, active, past_due, canceled…")
+    planId: str | None
+    nextInvoiceAt: str | None
+
+
+class AuthenticatedBalance(BaseModel):
+    mode: Literal["authenticated"]
+    paidCredits: PaidCredits
+    subscription: Subscription
+    rollover: bool
+
+
+class ConversionMetadata(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fileName: str | None = Field(default=None, max_length=255)
+    fileSize: int | None = Field(default=None, ge=0)
+    processingTime: float | None = Field(default=None, ge=0)
+
+
+class ConsumeRequest(BaseModel):
+    reason: str = Field(default="bank2xls_conversion", min_length=1, max_length=64)
+    amount: StrictInt = Field(default=1, gt=0, le=10_000)
+    requestId: str | None = Field(
+        default=None, min_length=1, max_length=128, description="Makes the call idempotent: a retry replays the answer."
+    )
+    metadata: ConversionMetadata | None = None
+    fileName: str | None = Field(default=None, max_length=255)
+    fileSize: int | None = Field(default=None, ge=0)
+    processingTime: float | None = Field(default=None, ge=0)
+
+    def conversion_metadata(self) -> dict[str, object] | None:
+        merged = {
+            **{
+                k: v
+                for k, v in {
+                    "fileName": self.fileName,
+                    "fileSize": self.fileSize,
+                    "processingTime": self.processingTime,
+                }.items()
+                if v is not None
+            },
+            **(self.metadata.model_dump(exclude_none=True) if self.metadata else {}),
+        }
+        return merged or None
+
+
+class FreeConsumed(BaseModel):
+    debited: int
+    type: Literal["free-daily"]
+    date: str
+    remainingToday: int
+
+
+class PaidConsumed(BaseModel):
+    debited: int
+    newBalance: int
+    entryId: str
+
+
+class CheckoutRequest(BaseModel):
+    planId: str = Field(max_length=64, description="A configured plan, e.g. monthly_100.")
+
+
+class CheckoutCreated(BaseModel):
+    checkoutUrl: str
+
+
+class PortalCreated(BaseModel):
+    portalUrl: str
+
+
+class Invoice(BaseModel):
+    id: str
+    amount: int
+    currency: str
+    status: str | None
+    created: str
+    invoiceUrl: str | None
+
+
+class Invoices(BaseModel):
+    invoices: list[Invoice]
+
+
+class Conversion(BaseModel):
+    conversionId: str
+    userId: str | None
+    sessionId: str
+    type: str
+    cost: int
+    status: str
+    createdAt: str
+    metadata: dict[str, object]
+
+
+class History(BaseModel):
+    conversions: list[Conversion]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "error"]
+    time: str
+    dynamo: str
+    s3: str
+    stripe: str
+    ses: str
+
+
+class WebhookProcessed(BaseModel):
+    status: Literal["processed"] = "processed"

@@ -1,0 +1,58 @@
+"""Fixed-window rate limits counted atomically in DynamoDB, so they hold across Lambda instances.
+
+One conditional update per hit: the counter only grows while under the limit,
+and the item expires by TTL after its window.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from shared.aws import client
+from shared.dynamo import CONDITION_FAILED
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    remaining: int
+    reset_at: int  # epoch seconds
+    allowed: bool
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+        }
+
+
+def hit(table: str, key: dict[str, str], limit: int, window_seconds: int, now: float | None = None) -> Window:
+    """Count one request against `key` (the table's key attributes, a string each) in the current window."""
+    moment = int(now if now is not None else time.time())
+    start = moment - moment % window_seconds
+    reset_at = start + window_seconds
+    item_key = {name: {"S": f"{value}#{start}"} for name, value in key.items()}
+    try:
+        answer = client("dynamodb").update_item(
+            TableName=table,
+            Key=item_key,
+            UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :expires)",
+            ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":expires": {"N": str(reset_at + 60)},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == CONDITION_FAILED:
+            return Window(limit, 0, reset_at, allowed=False)
+        raise
+    hits = int(answer["Attributes"]["hits"]["N"])
+    return Window(limit, max(0, limit - hits), reset_at, allowed=True)
