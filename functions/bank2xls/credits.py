@@ -61,7 +61,6 @@ def consume(
     record = None
     if request_id:
         record = ConsumeRecord(f"IDEMPOTENCY#{owner}#{request_id}", "CONSUME", fingerprint=fingerprint)
-    )
     if record is not None and (replayed := _replay(record)) is not None:
         return replayed
     conversion = ConversionItem(
