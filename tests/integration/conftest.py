@@ -10,6 +10,7 @@ import importlib
 import json
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from tools.local.console import Console, serve
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import LOCAL_SECRETS
 from tools.local.provision import provision
+from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 from tools.local.worker import LambdaContext
 
@@ -68,6 +70,66 @@ def use_function_environment(
 ) -> None:
     for name, value in {**template.functions[function].environment, **overrides}.items():
         monkeypatch.setenv(name, value)
+
+
+class Receiver:
+    """A webhook endpoint recording each delivery as it came: the raw body and its Stripe-Signature header."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[tuple[bytes, str]] = []
+        self.arrived = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.arrived:
+                    receiver.deliveries.append((body, self.headers["Stripe-Signature"]))
+                    receiver.arrived.notify_all()
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/stripe"
+
+    def matching(self, kind: str, **fields: Any) -> list[tuple[bytes, str]]:
+        def matches(body: bytes) -> bool:
+            event = json.loads(body)
+            return event["type"] == kind and all(event["data"]["object"].get(k) == v for k, v in fields.items())
+
+        return [(body, signature) for body, signature in self.deliveries if matches(body)]
+
+    def wait_for(self, kind: str, nth: int = 1, **fields: Any) -> tuple[bytes, str]:
+        """The nth delivery (1-based) of that event type whose object has those fields."""
+        with self.arrived:
+            found = self.arrived.wait_for(lambda: len(self.matching(kind, **fields)) >= nth, timeout=10)
+            assert found, f"no delivery {nth} of {kind} {fields}"
+            return self.matching(kind, **fields)[nth - 1]
+
+
+@pytest.fixture(scope="session")
+def stripe_receiver() -> Iterator[Receiver]:
+    """Records the webhooks the Stripe fake sends (tests hand them to our handler, signature and all)."""
+    receiver = Receiver()
+    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
+    yield receiver
+    receiver.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stripe_fake(stripe_receiver: Receiver) -> Iterator[StripeFake]:
+    """One per process: localstripe's state is global."""
+    fake = StripeFake(port=0, console_url="http://127.0.0.1:3999")
+    fake.start()
+    fake.register_webhook(stripe_receiver.url, LOCAL_SECRETS["StripeWebhookSecretSecret"])
+    yield fake
+    fake.stop()
 
 
 class Invoker:

@@ -492,6 +492,9 @@ def _complete(session: Any) -> Any:
     return session
 
 
+PER = {"day": "jour", "week": "semaine", "month": "mois", "year": "an"}
+
+
 def _money(amount: int, currency: str) -> str:
     symbol = {"eur": "€", "usd": "$"}.get(currency, currency.upper())
     return f"{amount / 100:.2f}".replace(".", ",") + f" {symbol}"
@@ -536,8 +539,8 @@ def _checkout_html(session_id: str, console_url: str) -> str | None:
         pay = _button(f"Payer {amount}", f"{console_url}/stripe/checkout/sessions/{session.id}/complete", success)
         back = f'<p><a href="{html.escape(session.cancel_url)}">Retour</a></p>' if session.cancel_url else ""
         action = f"<p>Carte de test 4242 4242 4242 4242</p>{pay}{back}"
-    interval = {"day": "jour", "week": "semaine", "month": "mois", "year": "an"}[price.recurring["interval"]]
-    return _html("Paiement", f"<h1>{html.escape(product)}</h1><p><strong>{amount}</strong> par {interval}</p>{action}")
+    per = PER[price.recurring["interval"]]
+    return _html("Paiement", f"<h1>{html.escape(product)}</h1><p><strong>{amount}</strong> par {per}</p>{action}")
 
 
 def _portal_html(portal_session_id: str, console_url: str) -> str | None:
@@ -547,7 +550,7 @@ def _portal_html(portal_session_id: str, console_url: str) -> str | None:
     rows = []
     for sub in Subscription._api_list_all(None, customer=portal.customer, limit=100)._list:
         plan = sub.plan
-        line = f"{html.escape(plan.name)} : {_money(plan.amount, plan.currency)} par période"
+        line = f"{html.escape(plan.name)} : {_money(plan.amount, plan.currency)} par {PER[plan.interval]}"
         if sub.cancel_at_period_end:
             rows.append(f"<li>{line}<br>Résilié, prend fin le {_date(sub.current_period_end)}</li>")
         else:

@@ -4,78 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from uuid import uuid4
 
 import pytest
 import stripe
 
+from tests.integration.conftest import Receiver
+from tools.local.local_values import LOCAL_SECRETS
 from tools.local.stripe_fake import StripeFake
 
 CONSOLE = "http://127.0.0.1:3999"
-SECRET = "whsec_test_stripe_fake"
+SECRET = LOCAL_SECRETS["StripeWebhookSecretSecret"]
 LOOKUP_KEY = "bank2xls_monthly_100"
 
 
-class Receiver:
-    """A webhook endpoint recording each delivery as it came: the raw body and its Stripe-Signature header."""
-
-    def __init__(self) -> None:
-        self.deliveries: list[tuple[bytes, str]] = []
-        self.arrived = threading.Condition()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.arrived:
-                    receiver.deliveries.append((body, self.headers["Stripe-Signature"]))
-                    receiver.arrived.notify_all()
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/stripe"
-
-    def matching(self, kind: str, **fields: Any) -> list[tuple[bytes, str]]:
-        def matches(body: bytes) -> bool:
-            event = json.loads(body)
-            return event["type"] == kind and all(event["data"]["object"].get(k) == v for k, v in fields.items())
-
-        return [(body, signature) for body, signature in self.deliveries if matches(body)]
-
-    def wait_for(self, kind: str, **fields: Any) -> tuple[bytes, str]:
-        with self.arrived:
-            assert self.arrived.wait_for(lambda: self.matching(kind, **fields), timeout=10), f"no {kind} {fields}"
-            return self.matching(kind, **fields)[0]
+@pytest.fixture(scope="module")
+def receiver(stripe_receiver: Receiver) -> Receiver:
+    return stripe_receiver
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
-    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
-    yield receiver
-    receiver.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def fake(receiver: Receiver) -> Iterator[StripeFake]:
-    fake = StripeFake(port=0, console_url=CONSOLE)
-    fake.start()
-    fake.register_webhook(receiver.url, SECRET)
-    yield fake
-    fake.stop()
+def fake(stripe_fake: StripeFake) -> StripeFake:
+    return stripe_fake
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from bank2xls.models import UserItem
+from tests.integration.bank2xls.conftest import Browser
+
+
+def signed_in_with(credits: int) -> tuple[Browser, str]:
+    browser = Browser()
+    user_id = browser.sign_in(f"rich-{uuid.uuid4().hex[:8]}@example.com").json["userId"]
+    UserItem(f"USER#{user_id}", "PROFILE").update(actions=[UserItem.balance.set(credits)])
+    return browser, user_id
+
+
+def test_anonymous_callers_get_a_session_and_one_free_credit_a_day(browser):
+    balance = browser.call("credits_balance")
+    assert balance.json["mode"] == "anonymous"
+    assert balance.json["freeDaily"]["limit"] == 1 and balance.json["freeDaily"]["remaining"] == 1
+    assert balance.json["freeDaily"]["resetAt"].endswith("T00:00:00.000Z")
+    assert "pg1_session" in browser.jar and any("Max-Age=604800" in c for c in balance.cookies)
+    first = browser.call("credits_consume", {"reason": "bank2xls_conversion"})
+    assert first.json == {
+        "debited": 1,
+        "type": "free-daily",
+        "date": datetime.now(UTC).date().isoformat(),
+        "remainingToday": 0,
+    }
+    second = browser.call("credits_consume", {"reason": "bank2xls_conversion"})
+    assert (second.status, second.json["error"]["code"]) == (402, "DAILY_QUOTA_EXCEEDED")
+    assert browser.call("credits_balance").json["freeDaily"]["usedToday"] == 1
+
+
+def test_paid_consume_debits_and_records_the_conversion(bank2xls):
+    browser, user_id = signed_in_with(5)
+    answer = browser.call(
+        "credits_consume",
+        {"reason": "bank2xls_conversion", "amount": 2, "metadata": {"fileName": "releve.pdf", "fileSize": 1024000}},
+    )
+    assert answer.status == 200
+    assert (
+        answer.json["debited"] == 2 and answer.json["newBalance"] == 3 and answer.json["entryId"].startswith("entry_")
+    )
+    history = browser.call("conversions_history").json["conversions"]
+    assert history[0]["type"] == "bank2xls" and history[0]["cost"] == 2 and history[0]["userId"] == user_id
+    assert history[0]["metadata"] == {"fileName": "releve.pdf", "fileSize": 1024000}
+    assert browser.call("credits_balance").json["paidCredits"]["balance"] == 3
+
+
+def test_never_below_zero(bank2xls):
+    browser, _ = signed_in_with(1)
+    answer = browser.call("credits_consume", {"amount": 2})
+    assert (answer.status, answer.json["error"]["code"]) == (402, "INSUFFICIENT_FUNDS")
+    assert browser.call("credits_balance").json["paidCredits"]["balance"] == 1
+
+
+def test_request_id_replays_the_first_answer_and_never_debits_twice(bank2xls):
+    browser, _ = signed_in_with(10)
+    body = {"reason": "bank2xls_conversion", "amount": 3, "requestId": "req_123"}
+    first = browser.call("credits_consume", body).json
+    again = browser.call("credits_consume", body).json
+    assert first == again and first["newBalance"] == 7
+    assert browser.call("credits_balance").json["paidCredits"]["balance"] == 7
+    conflict = browser.call("credits_consume", {**body, "amount": 4})
+    assert (conflict.status, conflict.json["error"]["code"]) == (409, "IDEMPOTENCY_CONFLICT")
+    header = browser.call("credits_consume", {"amount": 1}, headers={"x-idempotency-key": "key-1"}).json
+    assert browser.call("credits_consume", {"amount": 1}, headers={"x-idempotency-key": "key-1"}).json == header
+
+
+def test_sixteen_parallel_debits_of_ten_against_one_hundred(bank2xls):
+    # Given 100 credits and 16 concurrent requests of 10
+    browser, _ = signed_in_with(100)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda _: browser.call("credits_consume", {"amount": 10}), range(16)))
+    # Then exactly ten succeed, with distinct balances, and the rest are refused
+    ok = [a for a in answers if a.status == 200]
+    assert len(ok) == 10
+    assert sorted(a.json["newBalance"] for a in ok) == list(range(0, 100, 10))
+    assert {a.json["error"]["code"] for a in answers if a.status != 200} == {"INSUFFICIENT_FUNDS"}
+    assert browser.call("credits_balance").json["paidCredits"]["balance"] == 0
+
+
+def test_amount_must_be_a_positive_integer(browser):
+    for amount in (0, -1, 1.5, "2", True):
+        answer = browser.call("credits_consume", {"amount": amount})
+        assert (answer.status, answer.json["error"]["code"]) == (400, "INVALID_REQUEST"), amount
+
+
+def test_auth_required_endpoints_refuse_anonymous_callers(browser):
+    for name in ("conversions_history", "billing_checkout", "billing_portal", "billing_invoices"):
+        answer = browser.call(name, {"planId": "monthly_100"} if name == "billing_checkout" else None)
+        assert answer.status == 401 and answer.json == {"error": {"code": "FORBIDDEN", "message": "Accès refusé"}}
+
+
+def test_history_limit_is_bounded(bank2xls):
+    browser, _ = signed_in_with(30)
+    for _ in range(12):
+        browser.call("credits_consume", {"amount": 1})
+    assert len(browser.call("conversions_history", query="").json["conversions"]) == 10
+    assert len(browser.call("conversions_history", query="limit=3").json["conversions"]) == 3
+    created = [c["createdAt"] for c in browser.call("conversions_history", query="limit=12").json["conversions"]]
+    assert created == sorted(created, reverse=True)
+    assert browser.call("conversions_history", query="limit=1000").status == 400

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from bank2xls.models import OtpItem
+from tests.integration.bank2xls.conftest import Browser, last_code
+
+
+def unique_email() -> str:
+    return f"user-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def test_request_sends_a_french_code_by_ses_and_stores_only_its_hash(browser):
+    email = unique_email()
+    answer = browser.call("otp_request", {"email": email.upper()})
+    assert answer.status == 200
+    assert answer.json == {"status": "OTP_SENT", "message": "Code envoyé par email"}
+    code = last_code(email)
+    message = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages[-1]
+    assert "Votre code de connexion" in message.subject and code in message.body
+    stored = OtpItem.get(f"OTP#{email}", "OTP")
+    assert code not in stored.code_hash and len(stored.code_hash) == 64
+
+
+def test_verify_signs_in_sets_both_cookies_and_knows_new_users(browser):
+    email = unique_email()
+    first = browser.sign_in(email)
+    assert first.status == 200 and first.json["status"] == "AUTHENTICATED" and first.json["isNewUser"] is True
+    names = {cookie.split("=", 1)[0] for cookie in first.cookies}
+    assert names == {"pg1_session", "pg1_auth"}
+    assert all("HttpOnly" in cookie for cookie in first.cookies)
+    assert any("Max-Age=2592000" in c for c in first.cookies if c.startswith("pg1_auth"))
+    again = Browser().sign_in(email)
+    assert again.json["isNewUser"] is False and again.json["userId"] == first.json["userId"]
+
+
+def test_codes_are_single_use(browser):
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    code = last_code(email)
+    assert browser.call("otp_verify", {"email": email, "otp": code}).status == 200
+    replay = Browser().call("otp_verify", {"email": email, "otp": code})
+    assert (replay.status, replay.json["error"]["code"]) == (400, "OTP_CONSUMED")
+
+
+def test_wrong_codes_are_limited_per_code(browser):
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    right = last_code(email)
+    wrong = "000000" if right != "000000" else "111111"
+    codes = [browser.call("otp_verify", {"email": email, "otp": wrong}).json["error"]["code"] for _ in range(5)]
+    assert codes == ["OTP_INVALID"] * 5
+    # After five wrong tries even the right code is refused
+    assert browser.call("otp_verify", {"email": email, "otp": right}).json["error"]["code"] == "OTP_RATE_LIMITED"
+
+
+def test_expired_codes(browser):
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    OtpItem.get(f"OTP#{email}", "OTP").update(
+        actions=[OtpItem.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))]
+    )
+    answer = browser.call("otp_verify", {"email": email, "otp": last_code(email)})
+    assert (answer.status, answer.json) == (400, {"error": {"code": "OTP_EXPIRED", "message": "Code OTP expiré"}})
+
+
+def test_invalid_emails(browser):
+    for body in ({"email": "not-an-email"}, {"email": ""}, {}, {"email": 42}):
+        answer = browser.call("otp_request", body)
+        assert (answer.status, answer.json["error"]["code"]) == (400, "INVALID_EMAIL"), body
+
+
+def test_five_requests_per_email_per_hour_with_headers(browser):
+    email = unique_email()
+    remaining = []
+    for _ in range(5):
+        answer = browser.call("otp_request", {"email": email})
+        assert answer.status == 200
+        remaining.append(answer.headers["x-ratelimit-remaining"])
+    assert remaining == ["4", "3", "2", "1", "0"]
+    sixth = browser.call("otp_request", {"email": email})
+    assert sixth.status == 429 and sixth.json["error"]["code"] == "OTP_RATE_LIMITED"
+    assert sixth.headers["x-ratelimit-limit"] == "5" and sixth.headers["x-ratelimit-remaining"] == "0"
+    assert int(sixth.headers["x-ratelimit-reset"]) > datetime.now(UTC).timestamp()
+
+
+def test_twenty_requests_per_ip_per_day(bank2xls):
+    client = Browser(source_ip=f"198.51.100.{uuid.uuid4().int % 250}")
+    statuses = [client.call("otp_request", {"email": unique_email()}).status for _ in range(21)]
+    assert statuses == [200] * 20 + [429]
+
+
+def test_logout_ends_the_session_server_side(browser):
+    browser.sign_in(unique_email())
+    stolen = dict(browser.jar)
+    assert browser.call("logout").json == {"status": "LOGGED_OUT"}
+    assert browser.jar == {}  # both cookies cleared
+    replay = Browser()
+    replay.jar = stolen
+    assert replay.call("conversions_history").status == 401
