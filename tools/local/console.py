@@ -7,6 +7,12 @@ Routes (the contract scripts and tests use):
   GET  /lightning/invoices                    JSON list of recent invoices
   POST /lightning/invoices/{hash}/pay         mark an invoice paid
   GET  /cdn/{DistributionLogicalId}/{path}    what that CloudFront distribution would serve
+  GET  /stripe/checkout/{id}                  Stripe Checkout page (Pay button)
+  POST /stripe/checkout/sessions/{id}/complete pay a checkout session: subscription, invoice, webhooks
+  GET  /stripe/portal/{id}                    Billing Portal page (cancel button)
+  POST /stripe/portal/{id}/cancel             cancel at period end
+  GET  /stripe/invoices/{id}                  hosted invoice page
+  POST /stripe/clock/advance {"days": N}      move Stripe's clock: due subscriptions renew or end
   GET  /mail?to=<email>                       mail sent through SES (moto), newest first:
                                               {"messages": [{"to", "subject", "text", "html"}]}
 """
@@ -27,6 +33,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from tools.local.lightning import FakeWallet
+from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 
 Reply = tuple[int, str, bytes]  # status, content type, body
@@ -37,9 +44,12 @@ def _json(status: int, payload: Any) -> Reply:
 
 
 class Console:
-    def __init__(self, template: Template, wallet: FakeWallet, aws_endpoint: str) -> None:
+    def __init__(
+        self, template: Template, wallet: FakeWallet, aws_endpoint: str, stripe: StripeFake | None = None
+    ) -> None:
         self.template = template
         self.wallet = wallet
+        self.stripe = stripe
         self.aws_endpoint = aws_endpoint
         self.s3 = boto3.client(
             "s3",
@@ -56,6 +66,10 @@ class Console:
             ("POST", re.compile(r"/lightning/invoices/(?P<payment_hash>[^/]+)/pay"), self.ln_pay),
             ("GET", re.compile(r"/cdn/(?P<distribution>\w+)/(?P<path>.+)"), self.cdn),
             ("GET", re.compile(r"/mail"), self.mail),
+            ("GET", re.compile(r"/stripe/(?P<kind>checkout|portal|invoices)/(?P<object_id>[\w-]+)"), self.stripe_page),
+            ("POST", re.compile(r"/stripe/checkout/sessions/(?P<object_id>[\w-]+)/complete"), self.stripe_complete),
+            ("POST", re.compile(r"/stripe/portal/(?P<object_id>[\w-]+)/cancel"), self.stripe_cancel),
+            ("POST", re.compile(r"/stripe/clock/advance"), self.stripe_clock),
         ]
 
     def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
@@ -108,6 +122,45 @@ class Console:
             # CloudFront with OAC answers 403 for a missing object.
             return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
         return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read()
+
+    # --------------------------------------------------------------- stripe
+    def stripe_page(
+        self, headers: dict[str, str], body: bytes, query: dict[str, str], kind: str, object_id: str
+    ) -> Reply:
+        if self.stripe is None:
+            return _json(404, {"detail": "Stripe fake not running"})
+        render = {
+            "checkout": self.stripe.checkout_page,
+            "portal": self.stripe.portal_page,
+            "invoices": self.stripe.invoice_page,
+        }[kind]
+        page = render(object_id)
+        if page is None:
+            return _json(404, {"detail": f"No such {kind}: {object_id}"})
+        return 200, "text/html; charset=utf-8", page.encode()
+
+    def stripe_complete(self, headers: dict[str, str], body: bytes, query: dict[str, str], object_id: str) -> Reply:
+        return self._stripe_action(lambda stripe: stripe.complete_checkout(object_id))
+
+    def stripe_cancel(self, headers: dict[str, str], body: bytes, query: dict[str, str], object_id: str) -> Reply:
+        return self._stripe_action(lambda stripe: stripe.cancel_from_portal(object_id))
+
+    def stripe_clock(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
+        try:
+            days = int(json.loads(body or b"{}").get("days", 0))
+        except (ValueError, TypeError, AttributeError):
+            return _json(400, {"detail": 'Send {"days": N}'})
+        if days <= 0:
+            return _json(400, {"detail": "days must be a positive integer"})
+        return self._stripe_action(lambda stripe: stripe.advance_clock(days))
+
+    def _stripe_action(self, action: Callable[[StripeFake], dict[str, Any]]) -> Reply:
+        if self.stripe is None:
+            return _json(404, {"detail": "Stripe fake not running"})
+        try:
+            return _json(200, action(self.stripe))
+        except KeyError as exc:
+            return _json(404, {"detail": f"Unknown object {exc}"})
 
     # ----------------------------------------------------------------- mail
     def mail(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:

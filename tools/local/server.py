@@ -8,6 +8,7 @@ the template's environment. Adding a route to the template is enough to serve it
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -20,8 +21,9 @@ from moto.server import ThreadedMotoServer
 from tools.local import bootstrap, console, gateway
 from tools.local.functions_pool import FunctionPool
 from tools.local.lightning import FakeWallet
-from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT
+from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
 from tools.local.provision import provision
+from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 
 
@@ -34,6 +36,7 @@ class LocalStack:
         self.pools = {lid: FunctionPool(fn, environment) for lid, fn in template.functions.items()}
         self.wallet = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
         self.console_port = console_port
+        self.stripe = StripeFake(port=STRIPE_PORT, console_url=f"http://127.0.0.1:{console_port}")
         self.servers: list[Any] = []
 
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -43,9 +46,10 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         self.moto.start()
         provision(self.template, self.endpoint)
-        self.servers.append(
-            console.serve(console.Console(self.template, self.wallet, self.endpoint), self.console_port)
-        )
+        self.stripe.start()
+        self._configure_stripe()
+        dev_console = console.Console(self.template, self.wallet, self.endpoint, self.stripe)
+        self.servers.append(console.serve(dev_console, self.console_port))
         for api in self.template.http_apis.values():
             self.servers.append(gateway.serve(api, self.invoke))
         for server in self.servers:
@@ -54,7 +58,19 @@ class LocalStack:
             with ThreadPoolExecutor(max_workers=4) as pool:
                 list(pool.map(lambda p: p.warm(), self.pools.values()))
 
+    def _configure_stripe(self) -> None:
+        """Prices for every configured plan, and webhooks to every Stripe webhook route of the template."""
+        for function in self.template.functions.values():
+            for plan in json.loads(function.environment.get("PLANS", "{}")).values():
+                self.stripe.ensure_price(plan["lookupKey"], plan["amount"], plan["currency"], "month", plan["name"])
+        for api in self.template.http_apis.values():
+            for route in api.routes:
+                if route.path.endswith("/webhooks/stripe"):
+                    url = f"http://127.0.0.1:{api.port}{route.path}"
+                    self.stripe.register_webhook(url, LOCAL_SECRETS["StripeWebhookSecretSecret"])
+
     def stop(self) -> None:
+        self.stripe.stop()
         for server in self.servers:
             server.shutdown()
         for pool in self.pools.values():
@@ -70,6 +86,7 @@ def main() -> None:
     stack.start(warm=args.warm)
     print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
     print(f"dev console     http://127.0.0.1:{stack.console_port}", file=sys.stderr)
+    print(f"stripe (fake)   {stack.stripe.base_url}", file=sys.stderr)
     for api in stack.template.http_apis.values():
         print(f"{api.name:<15} http://127.0.0.1:{api.port}", file=sys.stderr)
     print("ready", file=sys.stderr, flush=True)
