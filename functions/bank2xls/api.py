@@ -64,7 +64,7 @@ app = api_resolver(
 )
 
 # The documented statuses, for the OpenAPI document (tools/openapi.py).
-OPENAPI_ERRORS = {400: Failure, 401: Failure, 402: Failure, 404: Failure, 409: Failure, 429: Failure, 500: Failure}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 402, 404, 409, 429, 500, 502)}
 
 
 def caller() -> sessions.Caller:

@@ -6,9 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from shared.validation import Text
+
 
 class OtpRequest(BaseModel):
-    email: str = Field(max_length=320, description="Where to send the 6-digit code.")
+    email: Text = Field(max_length=320, description="Where to send the 6-digit code.")
 
 
 class OtpSent(BaseModel):
@@ -17,8 +19,8 @@ class OtpSent(BaseModel):
 
 
 class OtpVerify(BaseModel):
-    email: str = Field(max_length=320)
-    otp: str = Field(max_length=12, description="The 6-digit code received by e-mail.")
+    email: Text = Field(max_length=320)
+    otp: Text = Field(max_length=12, description="The 6-digit code received by e-mail.")
 
 
 class Authenticated(BaseModel):
@@ -64,21 +66,21 @@ class AuthenticatedBalance(BaseModel):
 class ConversionMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    fileName: str | None = Field(default=None, max_length=255)
-    fileSize: int | None = Field(default=None, ge=0)
-    processingTime: float | None = Field(default=None, ge=0)
+    fileName: Text | None = Field(default=None, max_length=255)
+    fileSize: int | None = Field(default=None, ge=0, le=10**12)
+    processingTime: float | None = Field(default=None, ge=0, le=86_400)
 
 
 class ConsumeRequest(BaseModel):
-    reason: str = Field(default="bank2xls_conversion", min_length=1, max_length=64)
+    reason: Text = Field(default="bank2xls_conversion", min_length=1, max_length=64)
     amount: StrictInt = Field(default=1, gt=0, le=10_000)
-    requestId: str | None = Field(
+    requestId: Text | None = Field(
         default=None, min_length=1, max_length=128, description="Makes the call idempotent: a retry replays the answer."
     )
     metadata: ConversionMetadata | None = None
-    fileName: str | None = Field(default=None, max_length=255)
-    fileSize: int | None = Field(default=None, ge=0)
-    processingTime: float | None = Field(default=None, ge=0)
+    fileName: Text | None = Field(default=None, max_length=255)
+    fileSize: int | None = Field(default=None, ge=0, le=10**12)
+    processingTime: float | None = Field(default=None, ge=0, le=86_400)
 
     def conversion_metadata(self) -> dict[str, object] | None:
         merged = {
@@ -110,7 +112,7 @@ class PaidConsumed(BaseModel):
 
 
 class CheckoutRequest(BaseModel):
-    planId: str = Field(max_length=64, description="A configured plan, e.g. monthly_100.")
+    planId: Text = Field(max_length=64, description="A configured plan, e.g. monthly_100.")
 
 
 class CheckoutCreated(BaseModel):

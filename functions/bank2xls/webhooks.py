@@ -73,6 +73,8 @@ def _invoice_paid(event: dict[str, Any]) -> None:
         return _acknowledge(event)
     credits = settings().plans[plan_id].credits
     user = UserItem(f"USER#{user_id}", "PROFILE")
+    # The subscription was just read from Stripe: its state is current, whatever order the events arrive in.
+    state = _subscription_state(subscription, ended=subscription.get("status") == "canceled")
     grant = InvoiceCreditItem(f"STRIPE_INVOICE#{invoice['id']}", "CREDITED", user_id=user_id, credits=credits)
 
     def effect(transaction: TransactWrite) -> None:
@@ -84,6 +86,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
                 UserItem.balance_updated_at.set(datetime.now(UTC)),
                 UserItem.plan_id.set(plan_id),
                 UserItem.subscription_id.set(subscription_id),
+                *state,
             ],
             condition=UserItem.pk.exists(),
         )
@@ -98,16 +101,11 @@ def _subscription_changed(event: dict[str, Any]) -> None:
     if user_id is None:
         return _acknowledge(event)
     ended = event["type"] == "customer.subscription.deleted" or subscription.get("status") == "canceled"
-    renews = not ended and not subscription.get("cancel_at_period_end")
-    period_end = subscription.get("current_period_end") or _item_period_end(subscription)
     created = int(event.get("created") or 0)
     actions: list[Action] = [
         UserItem.subscription_id.set(subscription["id"]),
-        UserItem.subscription_status.set("canceled" if ended else str(subscription.get("status"))),
         UserItem.subscription_event_at.set(created),
-        UserItem.next_invoice_at.set(datetime.fromtimestamp(period_end, UTC))
-        if renews and period_end
-        else UserItem.next_invoice_at.remove(),
+        *_subscription_state(subscription, ended),
     ]
     if plan_id := (subscription.get("metadata") or {}).get("planId"):
         actions.append(UserItem.plan_id.set(plan_id))
@@ -122,6 +120,18 @@ def _subscription_changed(event: dict[str, Any]) -> None:
         )
 
     _once(event, effect)
+
+
+def _subscription_state(subscription: dict[str, Any], ended: bool) -> list[Action]:
+    """Status and next invoice date; a subscription set to cancel at period end has no next invoice."""
+    renews = not ended and not subscription.get("cancel_at_period_end")
+    period_end = subscription.get("current_period_end") or _item_period_end(subscription)
+    return [
+        UserItem.subscription_status.set("canceled" if ended else str(subscription.get("status"))),
+        UserItem.next_invoice_at.set(datetime.fromtimestamp(period_end, UTC))
+        if renews and period_end
+        else UserItem.next_invoice_at.remove(),
+    ]
 
 
 def _acknowledge(event: dict[str, Any]) -> None:

@@ -20,7 +20,11 @@ import pytest
 from tools.local.template import ROOT
 
 LOG = ROOT / ".local" / "e2e-server.log"
-LOCAL_URLS = {"lnupload": "http://127.0.0.1:3000", "console": "http://127.0.0.1:3999"}
+LOCAL_URLS = {
+    "lnupload": "http://127.0.0.1:3000",
+    "bank2xls": "http://127.0.0.1:3001",
+    "console": "http://127.0.0.1:3999",
+}
 
 
 def base_url(api: str) -> str:
@@ -56,6 +60,11 @@ def local_server() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def lnupload_url(local_server: None) -> str:
     return base_url("lnupload")
+
+
+@pytest.fixture(scope="session")
+def bank2xls_url(local_server: None) -> str:
+    return base_url("bank2xls")
 
 
 @pytest.fixture(scope="session")

@@ -31,3 +31,7 @@ def check_api(base_url: str, max_examples: int = 30) -> None:
 
 def test_lnupload_conforms_to_its_document(lnupload_url):
     check_api(lnupload_url)
+
+
+def test_bank2xls_conforms_to_its_document(bank2xls_url):
+    check_api(bank2xls_url, max_examples=20)
