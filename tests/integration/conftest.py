@@ -21,6 +21,7 @@ from tools.local import bootstrap
 from tools.local.console import Console, serve
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import LOCAL_SECRETS
+from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.provision import provision
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -48,6 +49,7 @@ def aws_mock(template: Template) -> Iterator[None]:
         "POWERTOOLS_METRICS_NAMESPACE": "tests",
     }.items():
         patch.setenv(name, value)
+    make_dynamodb_atomic()
     with mock_aws():
         aws.reset()
         provision(template)

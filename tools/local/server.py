@@ -22,6 +22,7 @@ from tools.local import bootstrap, console, gateway
 from tools.local.functions_pool import FunctionPool
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
+from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.provision import provision
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -44,6 +45,7 @@ class LocalStack:
 
     def start(self, warm: bool = False) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
+        make_dynamodb_atomic()
         self.moto.start()
         provision(self.template, self.endpoint)
         self.stripe.start()
