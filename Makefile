@@ -11,7 +11,7 @@ SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
 
-.PHONY: help venv tools run test unit integration e2e contract lint format openapi build validate bench deploy seed pr clean
+.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate bench deploy seed pr clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,10 @@ $(SAM_VENV)/.installed:
 $(LNBITS)/bin/lnbits: | $(VENV)/.installed
 	$(PY) -c 'from pathlib import Path; from tools.lnbits_real import install_lnbits; install_lnbits(Path("$(LNBITS)"))'
 
-tools: $(VENV)/.installed $(SAM_VENV)/.installed $(LNBITS)/bin/lnbits ## everything the test suite needs
+tools: $(VENV)/.installed $(SAM_VENV)/.installed $(LNBITS)/bin/lnbits browser ## everything the test suite needs
+
+browser: $(VENV)/.installed ## Debian's chromium + playwright for tests/browser (idempotent)
+	bash tools/browser_deps.sh
 
 run: $(VENV)/.installed ## serve every API locally (moto, dev console on :3999, lnupload on :3000)
 	$(PY) -m tools.local.server

@@ -4,7 +4,8 @@
   a bare Powertools resolver handler, as a ratio;
 - peak RSS of each function's warm worker after serving its requests;
 - requests/s of GET /getInvoice on the local server, and the per-request
-  overhead of the local HTTP + worker hop against calling the handler in-process.
+  overhead of the local HTTP + worker hop against calling the handler in-process;
+- bank2xls: DynamoDB calls per POST /api/credits/consume (anonymous and paid).
 The local server must not be running already (the bench starts its own).
 """
 
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,67 @@ def lnupload_traffic(base: str, console: str) -> None:
         files = {"data": ("a.bin", os.urandom(1024 * 1024))}
         requests.post(f"{base}/checkUploadedFile", headers={"payment-hash": payment_hash}, files=files, timeout=30)
         requests.get(f"{base}/unknown", timeout=10)
+
+
+def bank2xls_traffic(base: str, console: str) -> None:
+    """Every bank2xls function serves real requests: pages, sign-in, credits, billing, webhooks, logout."""
+    for _ in range(3):
+        browser = requests.Session()
+        for path in ("/", "/app", "/billing", "/api/health", "/api/credits/balance", "/api/nothing"):
+            browser.get(f"{base}{path}", timeout=15)
+        browser.post(f"{base}/api/credits/consume", json={}, timeout=10)
+        email = f"bench-{os.urandom(4).hex()}@example.com"
+        browser.post(f"{base}/api/auth/otp/request", json={"email": email}, timeout=10)
+        subject = requests.get(f"{console}/mail", params={"to": email}, timeout=10).json()["messages"][0]["subject"]
+        browser.post(f"{base}/api/auth/otp/verify", json={"email": email, "otp": subject[-6:]}, timeout=10)
+        url = browser.post(f"{base}/api/billing/checkout", json={"planId": "monthly_100"}, timeout=15).json()
+        requests.post(
+            f"{console}/stripe/checkout/sessions/{url['checkoutUrl'].rsplit('/', 1)[-1]}/complete", timeout=15
+        )
+        time.sleep(1.5)  # the webhooks
+        browser.post(f"{base}/api/credits/consume", json={"amount": 1}, timeout=10)
+        for path in ("/api/conversions/history", "/api/billing/invoices", "/app", "/billing"):
+            browser.get(f"{base}{path}", timeout=15)
+        browser.post(f"{base}/api/billing/portal", timeout=15)
+        browser.post(f"{base}/api/auth/logout", timeout=10)
+
+
+def bench_consume_calls(template: Template, stack: LocalStack) -> None:
+    """DynamoDB requests one consume makes, counted at the SDK's HTTP layer, handler called in-process."""
+    section("bank2xls: DynamoDB calls per POST /api/credits/consume")
+    import botocore.endpoint
+
+    function = template.functions["Bank2xlsCreditsConsumeFunction"]
+    os.environ.update({**bootstrap.local_aws_environment(stack.endpoint), **function.environment})
+    bootstrap.install()
+    from bank2xls import credits
+    from bank2xls.models import UserItem
+    from bank2xls.sessions import Caller
+
+    calls: list[str] = []
+    original = botocore.endpoint.Endpoint.make_request
+
+    def counting(self: Any, operation_model: Any, request_dict: Any) -> Any:
+        if operation_model.service_model.service_name == "dynamodb":
+            calls.append(operation_model.name)
+        return original(self, operation_model, request_dict)
+
+    botocore.endpoint.Endpoint.make_request = counting  # type: ignore[method-assign]
+    try:
+        UserItem(
+            "USER#bench", "PROFILE", user_id="bench", email="b@example.com", created_at=datetime.now(UTC), balance=1000
+        ).save()
+        cases = {
+            "anonymous (free daily)": (Caller("session_bench", "127.0.0.1"), None),
+            "paid": (Caller("session_bench", "127.0.0.1", user_id="bench"), None),
+            "paid with requestId": (Caller("session_bench", "127.0.0.1", user_id="bench"), "req-bench"),
+        }
+        for label, (caller, request_id) in cases.items():
+            calls.clear()
+            credits.consume(caller, "bank2xls_conversion", 1, request_id, None)
+            print(f"{label:<28} {len(calls)} calls: {', '.join(calls)}")
+    finally:
+        botocore.endpoint.Endpoint.make_request = original  # type: ignore[method-assign]
 
 
 def bench_rss(stack: LocalStack, api: str) -> None:
@@ -137,7 +200,8 @@ def bench_in_process(template: Template, stack: LocalStack, http_seconds: float,
 
 def main() -> None:
     template = Template()
-    bench_cold_imports(template, "lnupload")
+    for api in ("lnupload", "bank2xls"):
+        bench_cold_imports(template, api)
     stack = LocalStack(template)
     try:
         stack.start()
@@ -145,10 +209,14 @@ def main() -> None:
         sys.exit(f"cannot start the local server ({exc}): stop `make run` first")
     try:
         base = f"http://127.0.0.1:{template.api('lnupload').port}"
-        lnupload_traffic(base, f"http://127.0.0.1:{CONSOLE_PORT}")
-        bench_rss(stack, "lnupload")
+        console = f"http://127.0.0.1:{CONSOLE_PORT}"
+        lnupload_traffic(base, console)
+        bank2xls_traffic(f"http://127.0.0.1:{template.api('bank2xls').port}", console)
+        for api in ("lnupload", "bank2xls"):
+            bench_rss(stack, api)
         http_seconds = bench_throughput(base)
         bench_in_process(template, stack, http_seconds)
+        bench_consume_calls(template, stack)
     finally:
         stack.stop()
 

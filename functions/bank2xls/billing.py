@@ -12,7 +12,7 @@ from typing import Any
 import stripe
 
 from bank2xls.credits import iso
-from bank2xls.errors import PlanUnknown, StripeError
+from bank2xls.errors import AlreadySubscribed, PlanUnknown, StripeError
 from bank2xls.models import CustomerItem, UserItem
 from bank2xls.settings import Plan, settings
 from shared.dynamo import applied
@@ -37,6 +37,8 @@ def plan(plan_id: str) -> Plan:
 
 def checkout_url(user_id: str, plan_id: str) -> str:
     chosen = plan(plan_id)
+    if UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).subscription_status == "active":
+        raise AlreadySubscribed()  # a second checkout would bill twice
     customer = customer_for(user_id)
     app_url = settings().app_url.rstrip("/")
     prices = _call(

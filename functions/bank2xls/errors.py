@@ -49,6 +49,11 @@ class PlanUnknown(Bank2xlsError):
     code, status, message = "PLAN_UNKNOWN", 400, "Plan inconnu"
 
 
+class AlreadySubscribed(Bank2xlsError):
+    code, status = "ALREADY_SUBSCRIBED", 409
+    message = "Un abonnement est déjà actif : gérez-le depuis le portail de facturation"
+
+
 class StripeError(Bank2xlsError):
     code, status, message = "STRIPE_ERROR", 502, "Erreur de paiement"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -14,7 +13,7 @@ from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, O
 from bank2xls.models import EmailItem, OtpItem, UserItem
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
-from shared import ratelimit
+from shared import ratelimit, validation
 from shared.dynamo import applied, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger, metrics
@@ -29,8 +28,8 @@ PER_IP_PER_DAY = 20
 
 def normalize_email(value: str) -> str:
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
-    except (EmailNotValidError, AttributeError):
+        return validation.normalize_email(value)
+    except ValueError:
         raise InvalidEmail() from None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import console_url, local_server
+from tests.e2e.conftest import bank2xls_url, console_url, local_server
 from tools.local.template import ROOT
 
 try:
@@ -27,7 +27,7 @@ try:
 except ModuleNotFoundError as error:  # pragma: no cover - a clear message instead of a bare ImportError
     raise ImportError("the browser tests need playwright and chromium: run `bash tools/browser_deps.sh`") from error
 
-__all__ = ["console_url", "local_server"]  # the e2e suite's fixtures, reused here
+__all__ = ["bank2xls_url", "console_url", "local_server"]  # the e2e suite's fixtures, reused here
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,13 +44,6 @@ CODE = re.compile(r"\b(\d{6})\b")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives the HTML pages in headless Chromium (tools/browser_deps.sh)")
-
-
-@pytest.fixture(scope="session")
-def bank2xls_url(local_server: None) -> str:
-    if "LNUPLOAD_URL" in os.environ and "BANK2XLS_URL" not in os.environ:
-        pytest.skip("BANK2XLS_URL is not set for this deployed stack")
-    return os.environ.get("BANK2XLS_URL", "http://127.0.0.1:3001").rstrip("/")
 
 
 @pytest.fixture(scope="session")

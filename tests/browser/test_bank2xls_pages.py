@@ -104,13 +104,14 @@ def test_subscribing_credits_the_account_and_a_conversion_uses_one(
 
     # Then they are back on the billing page, which shows the subscription, the credits and the invoice
     expect(page).to_have_url(f"{bank2xls_url}/billing?checkout=success")
-    expect(page.locator("#billing-message")).to_have_text("Paiement reçu : vos crédits arrivent dans un instant.")
-    expect(page.locator("#subscription")).to_have_text("active (monthly_100)")
+    expect(page.locator("#subscription")).to_have_text("actif (monthly_100)")
     expect(page.locator("#balance")).to_have_text("100")
+    expect(page.locator("#billing-message")).to_have_text("Paiement reçu : vos crédits sont disponibles.")
+    expect(page.locator("#plans")).to_be_hidden()  # no second subscription
     invoices = page.locator("#invoices tr")
     expect(invoices).to_have_count(1)
     expect(invoices.first.locator("td").nth(1)).to_have_text(EUROS_19_99)
-    expect(invoices.first.locator("td").nth(2)).to_have_text("paid")
+    expect(invoices.first.locator("td").nth(2)).to_have_text("payée")
     expect(invoices.first.get_by_role("link", name="Voir")).to_be_visible()
     expect(page.locator("#no-invoices")).to_be_hidden()
     page.screenshot(path=screenshots / "billing.png", full_page=True)

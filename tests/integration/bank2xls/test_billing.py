@@ -130,3 +130,9 @@ def test_stripe_down_is_a_502_in_the_envelope(bank2xls, monkeypatch):
     settings.cache_clear()
     answer = browser.call("billing_portal")
     assert (answer.status, answer.json) == (502, {"error": {"code": "STRIPE_ERROR", "message": "Erreur de paiement"}})
+
+
+def test_an_active_subscriber_cannot_check_out_twice(bank2xls, stripe_fake, stripe_receiver):
+    browser, _, _ = subscribed(stripe_fake, stripe_receiver)
+    answer = browser.call("billing_checkout", {"planId": "monthly_100"})
+    assert (answer.status, answer.json["error"]["code"]) == (409, "ALREADY_SUBSCRIBED")
