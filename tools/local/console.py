@@ -13,6 +13,12 @@ Routes (the contract scripts and tests use):
   POST /stripe/portal/{id}/cancel             cancel at period end
   GET  /stripe/invoices/{id}                  hosted invoice page
   POST /stripe/clock/advance {"days": N}      move Stripe's clock: due subscriptions renew or end
+  GET  /btcpay/api/v1/stores/{store}/invoices/{id}   BTCPay Greenfield: an invoice (Authorization: token <key>)
+  POST /btcpay/api/v1/stores/{store}/invoices        BTCPay Greenfield: create an invoice
+  POST /btcpay/invoices {"amount","currency","metadata"}  create an invoice (no key: a script's shortcut)
+  GET  /btcpay/invoices                       recent BTCPay invoices
+  POST /btcpay/invoices/{id}/settle           settle it: signed webhooks delivered before the answer
+  POST /btcpay/deliveries/{id}/redeliver      send a past webhook again, as BTCPay's "Redeliver"
   GET  /mail?to=<email>                       mail sent through SES (moto), newest first:
                                               {"messages": [{"to", "subject", "text", "html"}]}
 """
@@ -32,6 +38,7 @@ import boto3
 import requests
 from botocore.exceptions import ClientError
 
+from tools.local.btcpay import FakeBtcpay
 from tools.local.lightning import FakeWallet
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -45,11 +52,17 @@ def _json(status: int, payload: Any) -> Reply:
 
 class Console:
     def __init__(
-        self, template: Template, wallet: FakeWallet, aws_endpoint: str, stripe: StripeFake | None = None
+        self,
+        template: Template,
+        wallet: FakeWallet,
+        aws_endpoint: str,
+        stripe: StripeFake | None = None,
+        btcpay: FakeBtcpay | None = None,
     ) -> None:
         self.template = template
         self.wallet = wallet
         self.stripe = stripe
+        self.btcpay = btcpay
         self.aws_endpoint = aws_endpoint
         self.s3 = boto3.client(
             "s3",
@@ -70,6 +83,12 @@ class Console:
             ("POST", re.compile(r"/stripe/checkout/sessions/(?P<object_id>[\w-]+)/complete"), self.stripe_complete),
             ("POST", re.compile(r"/stripe/portal/(?P<object_id>[\w-]+)/cancel"), self.stripe_cancel),
             ("POST", re.compile(r"/stripe/clock/advance"), self.stripe_clock),
+            ("GET", re.compile(r"/btcpay/api/v1/stores/(?P<store>[\w-]+)/invoices/(?P<invoice>[\w-]+)"), self.bp_get),
+            ("POST", re.compile(r"/btcpay/api/v1/stores/(?P<store>[\w-]+)/invoices"), self.bp_create_api),
+            ("POST", re.compile(r"/btcpay/invoices"), self.bp_create),
+            ("GET", re.compile(r"/btcpay/invoices"), self.bp_list),
+            ("POST", re.compile(r"/btcpay/invoices/(?P<invoice>[\w-]+)/settle"), self.bp_settle),
+            ("POST", re.compile(r"/btcpay/deliveries/(?P<delivery>[\w-]+)/redeliver"), self.bp_redeliver),
         ]
 
     def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
@@ -162,6 +181,64 @@ class Console:
         except KeyError as exc:
             return _json(404, {"detail": f"Unknown object {exc}"})
 
+    # --------------------------------------------------------------- btcpay
+    def bp_get(self, headers: dict[str, str], body: bytes, query: dict[str, str], store: str, invoice: str) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        return _json(*self.btcpay.get_invoice(headers.get("authorization"), store, invoice))
+
+    def bp_create_api(self, headers: dict[str, str], body: bytes, query: dict[str, str], store: str) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        return _json(*self.btcpay.create_invoice(headers.get("authorization"), store, _loads(body)))
+
+    def bp_create(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        payload = _loads(body)
+        if not isinstance(payload, dict):
+            return _json(400, {"detail": 'Send {"amount": "15.00", "currency": "EUR", "metadata": {...}}'})
+        try:
+            invoice = self.btcpay.create(
+                str(payload.get("amount", "")), str(payload.get("currency", "EUR")), dict(payload.get("metadata") or {})
+            )
+        except ValueError as exc:
+            return _json(400, {"detail": str(exc)})
+        return _json(201, invoice)
+
+    def bp_list(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        return _json(200, self.btcpay.recent())
+
+    def bp_settle(self, headers: dict[str, str], body: bytes, query: dict[str, str], invoice: str) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        try:
+            deliveries = self.btcpay.settle(invoice)
+        except KeyError:
+            return _json(404, {"detail": f"No such invoice: {invoice}"})
+        statuses = self.btcpay.deliver(deliveries)
+        return _json(
+            200,
+            {
+                "invoiceId": invoice,
+                "deliveries": [
+                    {"deliveryId": d.delivery_id, "type": d.event["type"], "url": d.url, "status": status}
+                    for d, status in zip(deliveries, statuses, strict=True)
+                ],
+            },
+        )
+
+    def bp_redeliver(self, headers: dict[str, str], body: bytes, query: dict[str, str], delivery: str) -> Reply:
+        if self.btcpay is None:
+            return _json(404, {"detail": "BTCPay fake not running"})
+        try:
+            sent = self.btcpay.redeliver(delivery)
+        except KeyError:
+            return _json(404, {"detail": f"No such delivery: {delivery}"})
+        return _json(200, {"deliveryId": sent.delivery_id, "type": sent.event["type"]})
+
     # ----------------------------------------------------------------- mail
     def mail(self, headers: dict[str, str], body: bytes, query: dict[str, str]) -> Reply:
         return _json(200, {"messages": sent_mail(self.aws_endpoint, query.get("to"))})
@@ -177,6 +254,13 @@ class Console:
         )
         page = (Path(__file__).with_name("console.html")).read_text().replace("{{invoices}}", rows)
         return 200, "text/html; charset=utf-8", page.encode()
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"{}")
+    except ValueError:
+        return None
 
 
 def sent_mail(aws_endpoint: str, to: str | None = None) -> list[dict[str, str]]:

@@ -6,7 +6,15 @@ LOCAL_SECRETS = {
     # The local Stripe server accepts any sk_test_ key; it signs webhooks with this secret.
     "StripeSecretKeySecret": "sk_test_local",
     "StripeWebhookSecretSecret": "whsec_local_bank2xls",
+    # cinq: the admin key the README documents, and the BTCPay store the console emulates.
+    "CinqAdminApiKeySecret": "local-admin-key",
+    "CinqJwtSecret": "local-cinq-jwt-signing-key-0123456789abcdef",
+    "CinqStripeWebhookSecretSecret": "whsec_local_cinq",
+    "BtcpayApiKeySecret": "local-btcpay-api-key",
+    "BtcpayWebhookSecretSecret": "local-btcpay-webhook-secret",
 }
+
+BTCPAY_STORE_ID = "local-store"
 
 MOTO_PORT = 3900
 STRIPE_PORT = 3910

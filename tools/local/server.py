@@ -19,9 +19,10 @@ from typing import Any
 from moto.server import ThreadedMotoServer
 
 from tools.local import bootstrap, console, gateway
+from tools.local.btcpay import FakeBtcpay
 from tools.local.functions_pool import FunctionPool
 from tools.local.lightning import FakeWallet
-from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
+from tools.local.local_values import BTCPAY_STORE_ID, CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
 from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.provision import provision
 from tools.local.stripe_fake import StripeFake
@@ -38,6 +39,9 @@ class LocalStack:
         self.wallet = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
         self.console_port = console_port
         self.stripe = StripeFake(port=STRIPE_PORT, console_url=f"http://127.0.0.1:{console_port}")
+        self.btcpay = FakeBtcpay(
+            BTCPAY_STORE_ID, LOCAL_SECRETS["BtcpayApiKeySecret"], public_url=f"http://127.0.0.1:{console_port}/btcpay"
+        )
         self.servers: list[Any] = []
 
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +54,8 @@ class LocalStack:
         provision(self.template, self.endpoint)
         self.stripe.start()
         self._configure_stripe()
-        dev_console = console.Console(self.template, self.wallet, self.endpoint, self.stripe)
+        self._configure_btcpay()
+        dev_console = console.Console(self.template, self.wallet, self.endpoint, self.stripe, self.btcpay)
         self.servers.append(console.serve(dev_console, self.console_port))
         for api in self.template.http_apis.values():
             self.servers.append(gateway.serve(api, self.invoke))
@@ -70,6 +75,14 @@ class LocalStack:
                 if route.path.endswith("/webhooks/stripe"):
                     url = f"http://127.0.0.1:{api.port}{route.path}"
                     self.stripe.register_webhook(url, LOCAL_SECRETS["StripeWebhookSecretSecret"])
+
+    def _configure_btcpay(self) -> None:
+        """The store's webhook goes to every /api/btcpay-webhook route of the template."""
+        for api in self.template.http_apis.values():
+            for route in api.routes:
+                if route.path.endswith("/btcpay-webhook") and route.path.startswith("/api/"):
+                    url = f"http://127.0.0.1:{api.port}{route.path}"
+                    self.btcpay.register_webhook(url, LOCAL_SECRETS["BtcpayWebhookSecretSecret"])
 
     def stop(self) -> None:
         self.stripe.stop()

@@ -31,3 +31,9 @@ def coerce_json_content_type(event: dict[str, Any]) -> dict[str, Any]:
 
 def source_ip(event: dict[str, Any]) -> str:
     return str(event.get("requestContext", {}).get("http", {}).get("sourceIp", ""))
+
+
+def raw_body(event: dict[str, Any]) -> bytes:
+    """The request body exactly as sent (signatures are computed over these bytes)."""
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()

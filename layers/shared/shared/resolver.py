@@ -15,6 +15,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.shared.json_encoder import Encoder
+from pydantic import ValidationError
 
 from shared.errors import DomainError, InternalError, InvalidRequest, NotFound
 from shared.observability import logger
@@ -41,6 +43,11 @@ class ApiResolver(APIGatewayHttpResolver):
         raise NotImplementedError  # replaced per instance by api_resolver()
 
 
+def _to_json(value: Any) -> str:
+    # UTF-8 as it is ("envoyé", "🎉"), not \u escapes; compact like API Gateway's own answers.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
+
+
 def cors_config(origins: Sequence[str], headers: Sequence[str], credentials: bool = False) -> CORSConfig:
     allowed = list(origins) or ["*"]
     return CORSConfig(
@@ -57,10 +64,10 @@ def api_resolver(
     envelope: Envelope,
     cors: CORSConfig | None = None,
     invalid_request: ValidationMapper = lambda _errors: InvalidRequest(),
-    not_found: DomainError | None = None,
+    not_found: DomainError | Callable[[], DomainError] | None = None,
     normalizers: Sequence[EventNormalizer] = (),
 ) -> ApiResolver:
-    app = ApiResolver(cors=cors, enable_validation=True, normalizers=normalizers)
+    app = ApiResolver(cors=cors, enable_validation=True, normalizers=normalizers, serializer=_to_json)
     unknown_route = not_found or NotFound()
 
     def render(error: DomainError) -> Response:
@@ -84,9 +91,14 @@ def api_resolver(
         logger.info("request invalid", extra={"locations": locations})
         return render(invalid_request(error.errors()))
 
+    @app.exception_handler(ValidationError)
+    def _invalid_model(error: ValidationError) -> Response:
+        # A body validated inside a route (when its shape depends on the request) fails like any other.
+        return render(invalid_request(error.errors()))
+
     @app.not_found
     def _not_found(_error: NotFoundError) -> Response:
-        return render(unknown_route)
+        return render(unknown_route() if callable(unknown_route) else unknown_route)
 
     @app.exception_handler(Exception)
     def _unexpected(_error: Exception) -> Response:

@@ -1,0 +1,141 @@
+"""Accounts: registration with a gift code (one transaction), password login, bearer tokens."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from cinq import codes, gifts
+from cinq.errors import BadCredentials, CodeRedeemed, EmailTaken, InvalidEmail, Unauthorized, WeakPassword
+from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
+from cinq.settings import settings
+from cinq.timefmt import iso
+from shared import jwt_tokens, validation
+from shared.dynamo import failed_conditions
+from shared.observability import metrics
+from shared.passwords import hash_password, verify_password
+from shared.secrets import get_secret
+from shared.tokens import new_token, token_hash
+
+CONTACT_LIMIT = 5
+ISSUER = "cinq"
+PASSWORD_RULE = re.compile(r"(?=.*[A-Za-z])(?=.*\d).{8,}")
+
+
+def normalize_email(value: str | None) -> str:
+    try:
+        return validation.normalize_email(value or "")
+    except ValueError:
+        raise InvalidEmail() from None
+
+
+def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
+    email = normalize_email(raw_email)
+    if not PASSWORD_RULE.fullmatch(password) or len(password) > 256:
+        raise WeakPassword()
+    gift = gifts.find(codes.normalize(gift_code))
+    now = datetime.now(UTC)
+    user_id = str(uuid.uuid4())
+    user = User(
+        f"USER#{user_id}",
+        "PROFILE",
+        user_id=user_id,
+        email=email,
+        password_hash=hash_password(password),
+        created_at=now,
+    )
+    # The code opens one account: an active one, or one redeemed earlier for this very address.
+    code_condition = gifts.usable_condition(now) | (
+        (GiftCode.status == "redeemed") & (GiftCode.redeemed_email == email) & GiftCode.account_id.does_not_exist()
+    )
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(
+                EmailOwner(f"EMAIL#{email}", "USER", user_id=user_id), condition=EmailOwner.pk.does_not_exist()
+            )
+            transaction.save(user)
+            transaction.update(
+                gift,
+                actions=[
+                    GiftCode.status.set("redeemed"),
+                    GiftCode.account_id.set(user_id),
+                    GiftCode.redeemed_email.set(email),
+                    GiftCode.redeemed_at.set(gift.redeemed_at or now),
+                ],
+                condition=code_condition,
+            )
+    except TransactWriteError as exc:
+        failed = failed_conditions(exc, 3)
+        if failed is None:
+            raise
+        if failed[0]:
+            raise EmailTaken() from None
+        gifts.refuse_unusable(gifts.find(gift_code))
+        raise CodeRedeemed() from None  # redeemed for another address, or just now
+    metrics.add_metric(name="AccountsRegistered", unit="Count", value=1)
+    return {"id": user_id, "email": email, "created_at": iso(now)}
+
+
+def login(raw_email: str, password: str) -> dict[str, Any]:
+    try:
+        email = normalize_email(raw_email)
+    except InvalidEmail:
+        email = None
+    user = _user_by_email(email) if email else None
+    # One argon2 verification whether or not the account exists: no user enumeration by timing.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise BadCredentials()
+    config = settings()
+    access = jwt_tokens.issue(
+        get_secret(config.jwt_secret_secret), user.user_id, config.access_token_seconds, ISSUER, email=user.email
+    )
+    refresh = new_token()
+    valid_until = datetime.now(UTC) + timedelta(days=config.refresh_token_days)
+    RefreshToken(
+        f"REFRESH#{token_hash(refresh)}", "TOKEN", user_id=user.user_id, valid_until=valid_until, expires_at=valid_until
+    ).save()
+    return {
+        "success": True,
+        "session": {
+            "access_token": access.token,
+            "refresh_token": refresh,
+            "expires_at": access.expires_at,
+            "expires_in": access.expires_in,
+            "token_type": "bearer",
+        },
+        "user": {
+            "id": user.user_id,
+            "email": user.email,
+            "created_at": iso(user.created_at),
+            "contact_count": int(user.contact_count),
+            "contact_limit": CONTACT_LIMIT,
+            "unread_messages": unread_total(user.user_id),
+        },
+    }
+
+
+def authenticate(authorization: str | None) -> User:
+    """The caller of a bearer-protected endpoint: missing, malformed, expired or forged tokens are 401."""
+    try:
+        user_id = jwt_tokens.subject(get_secret(settings().jwt_secret_secret), jwt_tokens.bearer(authorization), ISSUER)
+        return User.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
+    except (jwt_tokens.InvalidToken, User.DoesNotExist):
+        raise Unauthorized() from None
+
+
+def unread_total(user_id: str) -> int:
+    return sum(int(item.value) for item in Unread.query(f"USER#{user_id}", Unread.sk.startswith("UNREAD#")))
+
+
+def _user_by_email(email: str) -> User | None:
+    try:
+        owner = EmailOwner.get(f"EMAIL#{email}", "USER", consistent_read=True)
+        return User.get(f"USER#{owner.user_id}", "PROFILE", consistent_read=True)
+    except (EmailOwner.DoesNotExist, User.DoesNotExist):
+        return None

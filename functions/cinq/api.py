@@ -1,0 +1,105 @@
+"""cinq's resolver: `{"success": false, "error", "code"}` with the documented status.
+
+The 429 of the brute-force guard is the spec's own shape: `{"success": false,
+"error": "Too many attempts. Please try again later.", "retryAfter": N}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from pydantic import BaseModel
+
+from cinq import accounts, errors
+from cinq.models import User
+from shared.errors import DomainError
+from shared.http import source_ip
+from shared.resolver import api_resolver, cors_config
+from shared.settings import CorsSettings
+
+# Every documented path, so the $default route can tell 405 (known path, other method) from 404.
+KNOWN_PATHS = (
+    "waitlist",
+    "gift-create",
+    "gift-verify",
+    "gift-redeem",
+    "auth-register",
+    "auth-login",
+    "user-profile",
+    "contacts",
+    "messages",
+    "btcpay-webhook",
+)
+BASES = ("/api/", "/.netlify/functions/")
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+class Failure(BaseModel):
+    success: bool = False
+    error: str
+    code: str | None = None
+    retryAfter: int | None = None
+
+
+def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
+    if not isinstance(error, errors.CinqError):
+        error = errors.InternalError()
+    if isinstance(error, errors.RateLimited):
+        return error.status, {"success": False, "error": error.text, "retryAfter": error.details["retry_after"]}
+    return error.status, {"success": False, "error": error.text, "code": error.code}
+
+
+def invalid_request(problems: Sequence[Any]) -> DomainError:
+    fields = {str(part) for problem in problems for part in problem.get("loc", ())}
+    if "email" in fields:
+        return errors.InvalidEmail()
+    if "code" in fields or "giftCode" in fields:
+        return errors.InvalidCodeFormat()
+    if "password" in fields:
+        return errors.WeakPassword()
+    return errors.InvalidRequest()
+
+
+def unknown_route() -> DomainError:
+    path = app.current_event.path.rstrip("/")
+    for base in BASES:
+        name = path.removeprefix(base).split("/", 1)[0] if path.startswith(base) else ""
+        if name in KNOWN_PATHS:
+            return errors.MethodNotAllowed()
+    return errors.NotFound()
+
+
+app = api_resolver(
+    envelope=envelope,
+    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
+    invalid_request=invalid_request,
+    not_found=lambda: unknown_route(),
+)
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 409, 429, 500, 503)}
+
+
+def route(method: str, name: str, **options: Any) -> Callable[[Handler], Handler]:
+    """Registers a handler under /api/<name> and /.netlify/functions/<name> (the spec's second base URL)."""
+
+    def register(handler: Handler) -> Handler:
+        for base in BASES:
+            app.route(f"{base}{name}", method, **options)(handler)
+        return handler
+
+    return register
+
+
+def caller() -> User:
+    return accounts.authenticate(app.current_event.headers.get("authorization"))
+
+
+def ip() -> str:
+    return source_ip(app.current_event.raw_event)
+
+
+def created(body: Mapping[str, Any], status: int = 201) -> Response[Any]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=dict(body))

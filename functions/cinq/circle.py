@@ -1,0 +1,99 @@
+"""The circle: at most five contacts per user, held under concurrent adds by a conditional count."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from cinq.accounts import CONTACT_LIMIT, normalize_email
+from cinq.errors import AlreadyContact, ContactNotFound, LimitReached, SelfAdd, UserNotFound
+from cinq.models import Contact, EmailOwner, User
+from cinq.timefmt import iso
+from shared.dynamo import failed_conditions
+
+
+def contacts(owner_id: str) -> list[Contact]:
+    return sorted(
+        Contact.query(f"USER#{owner_id}", Contact.sk.startswith("CONTACT#"), consistent_read=True),
+        key=lambda contact: contact.added_at,
+    )
+
+
+def describe(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.contact_id,
+        "user_id": contact.user_id,
+        "email": contact.email,
+        "added_at": iso(contact.added_at),
+    }
+
+
+def add(owner: User, raw_email: str | None) -> tuple[Contact, int]:
+    """The new contact and the owner's contact count after it."""
+    email = normalize_email(raw_email)
+    if email == owner.email:
+        raise SelfAdd()
+    try:
+        friend = EmailOwner.get(f"EMAIL#{email}", "USER", consistent_read=True)
+    except EmailOwner.DoesNotExist:
+        raise UserNotFound() from None
+    contact = Contact(
+        f"USER#{owner.user_id}",
+        f"CONTACT#{friend.user_id}",
+        contact_id=str(uuid.uuid4()),
+        owner_id=owner.user_id,
+        user_id=friend.user_id,
+        email=email,
+        added_at=datetime.now(UTC),
+    )
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(contact, condition=Contact.sk.does_not_exist())
+            # The limit is the owner's counter, never a count read before writing.
+            transaction.update(
+                User(f"USER#{owner.user_id}", "PROFILE"),
+                actions=[User.contact_count.add(1)],
+                condition=User.contact_count.does_not_exist() | (User.contact_count < CONTACT_LIMIT),
+            )
+    except TransactWriteError as exc:
+        failed = failed_conditions(exc, 2)
+        if failed is None:
+            raise
+        raise (AlreadyContact() if failed[0] else LimitReached()) from None
+    return contact, count(owner.user_id)
+
+
+def remove(owner_id: str, contact_id: str | None) -> Contact:
+    found = next((c for c in contacts(owner_id) if contact_id and c.contact_id == contact_id), None)
+    if found is None:
+        raise ContactNotFound()
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.delete(found, condition=Contact.sk.exists())
+            transaction.update(
+                User(f"USER#{owner_id}", "PROFILE"),
+                actions=[User.contact_count.add(-1)],
+                condition=User.contact_count > 0,
+            )
+    except TransactWriteError as exc:
+        if failed_conditions(exc, 2) is None:
+            raise
+        raise ContactNotFound() from None  # removed by a concurrent request
+    return found
+
+
+def count(owner_id: str) -> int:
+    return int(User.get(f"USER#{owner_id}", "PROFILE", consistent_read=True).contact_count)
+
+
+def in_circle(owner_id: str, other_user_id: str) -> bool:
+    try:
+        Contact.get(f"USER#{owner_id}", f"CONTACT#{other_user_id}", consistent_read=True)
+    except Contact.DoesNotExist:
+        return False
+    return True

@@ -1,0 +1,34 @@
+"""Gift codes: CINQ-XXXX-XXXX-XXXX from an unambiguous alphabet, drawn with a CSPRNG, stored keyed-hashed."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from cinq.errors import InvalidCodeFormat
+from cinq.settings import settings
+from shared.secrets import get_secret
+from shared.tokens import keyed_hash
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and retyped
+FORMAT = re.compile(r"CINQ-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+def new_code() -> str:
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
+    return "CINQ-" + "-".join(groups)
+
+
+def normalize(raw: str | None) -> str:
+    code = (raw or "").strip().upper()
+    if not FORMAT.fullmatch(code):
+        raise InvalidCodeFormat()
+    return code
+
+
+def prefix(code: str) -> str:
+    return code[:9]  # CINQ-XXXX: enough to talk about a code, not to use it
+
+
+def key(code: str) -> str:
+    return f"GIFT#{keyed_hash(get_secret(settings().gift_pepper_secret), code)}"

@@ -1,0 +1,16 @@
+"""POST /api/auth-login: e-mail and password for a one-hour JWT and a refresh token. Rate limited per IP."""
+
+from typing import Any
+
+from cinq import accounts, guard
+from cinq.api import app, ip, route
+from cinq.schemas import Login
+from shared.observability import http_entrypoint
+
+
+@route("POST", "auth-login", summary="Log in")
+def auth_login(body: Login) -> dict[str, Any]:
+    return guard.guarded("auth-login", ip(), lambda: accounts.login(body.email, body.password))
+
+
+lambda_handler = http_entrypoint(app)

@@ -1,0 +1,18 @@
+"""POST /api/contacts: add someone to the circle (five at most)."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from cinq import profile
+from cinq.api import app, caller, created, route
+from cinq.schemas import ContactAdd
+from shared.observability import http_entrypoint
+
+
+@route("POST", "contacts", summary="Add a contact")
+def contacts_add(body: ContactAdd) -> Response[Any]:
+    return created(profile.add_to_circle(caller(), body.email))
+
+
+lambda_handler = http_entrypoint(app)

@@ -1,0 +1,25 @@
+"""GET /api/messages?contact_id=&limit=&before=: a page of the conversation, oldest first."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from cinq import messages
+from cinq.api import app, caller, route
+from shared.observability import http_entrypoint
+
+ContactId = Annotated[str, Query(max_length=64, description="The contact's user id.")]
+Limit = Annotated[int, Query(ge=1, le=messages.MAX_LIMIT, description="How many (default 50, max 100).")]
+Before = Annotated[datetime | None, Query(description="Only messages before this time (ISO 8601).")]
+
+
+@route("GET", "messages", summary="Read a conversation")
+def messages_list(
+    contact_id: ContactId, limit: Limit = messages.DEFAULT_LIMIT, before: Before = None
+) -> dict[str, Any]:
+    found = messages.history(caller().user_id, contact_id, limit, before)
+    return {"success": True, "messages": found, "contact_id": contact_id, "count": len(found)}
+
+
+lambda_handler = http_entrypoint(app)

@@ -1,0 +1,15 @@
+"""GET /api/user-profile: the caller's profile, circle and message total."""
+
+from typing import Any
+
+from cinq import profile
+from cinq.api import app, caller, route
+from shared.observability import http_entrypoint
+
+
+@route("GET", "user-profile", summary="My profile")
+def user_profile_get() -> dict[str, Any]:
+    return profile.overview(caller())
+
+
+lambda_handler = http_entrypoint(app)

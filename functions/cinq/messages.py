@@ -1,0 +1,102 @@
+"""Messages and pings between users of one circle, newest page first, shown in chronological order."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.exceptions import BotoCoreError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from cinq import circle
+from cinq.errors import InvalidRequest, MessagingUnavailable, NotInCircle
+from cinq.models import Message, Unread, User
+from cinq.timefmt import iso
+from shared.observability import logger, metrics
+
+PING = "💫"
+DEFAULT_LIMIT, MAX_LIMIT = 50, 100
+
+
+def conversation(a: str, b: str) -> str:
+    low, high = sorted((a, b))
+    return f"CONVERSATION#{low}#{high}"
+
+
+def describe(message: Message, viewer_id: str) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "sender_id": message.sender_id,
+        "receiver_id": message.receiver_id,
+        "content": message.content,
+        "is_ping": bool(message.is_ping),
+        "is_mine": message.sender_id == viewer_id,
+        "created_at": iso(message.created_at),
+    }
+
+
+def history(viewer_id: str, contact_id: str, limit: int, before: datetime | None) -> list[dict[str, Any]]:
+    """The `limit` newest messages before `before`, oldest first; reading marks the contact's as read."""
+    _require_circle(viewer_id, contact_id)
+    condition = Message.sk < iso(before) if before else None
+
+    def read() -> list[Message]:
+        page = Message.query(
+            conversation(viewer_id, contact_id),
+            condition,
+            scan_index_forward=False,
+            limit=min(limit, MAX_LIMIT),
+            consistent_read=True,
+        )
+        return list(page)
+
+    newest_first = _store(read)
+    _store(lambda: Unread(f"USER#{viewer_id}", f"UNREAD#{contact_id}", value=0).save())
+    return [describe(message, viewer_id) for message in reversed(newest_first)]
+
+
+def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -> dict[str, Any]:
+    _require_circle(sender_id, receiver_id)
+    text = PING if is_ping else (content or "").strip()
+    if not is_ping and not 1 <= len(text) <= 500:
+        raise InvalidRequest("Message content must be 1 to 500 characters")
+    now = datetime.now(UTC)
+    message = Message(
+        conversation(sender_id, receiver_id),
+        f"{iso(now)}#{uuid.uuid4()}",
+        message_id=str(uuid.uuid4()),
+        sender_id=sender_id,
+        receiver_id=receiver_id,
+        content=text,
+        is_ping=is_ping,
+        created_at=now,
+    )
+
+    def write() -> None:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(message)
+            transaction.update(Unread(f"USER#{receiver_id}", f"UNREAD#{sender_id}"), actions=[Unread.value.add(1)])
+            for user_id in {sender_id, receiver_id}:
+                transaction.update(User(f"USER#{user_id}", "PROFILE"), actions=[User.message_count.add(1)])
+
+    _store(write)
+    metrics.add_metric(name="PingsSent" if is_ping else "MessagesSent", unit="Count", value=1)
+    return describe(message, sender_id)
+
+
+def _require_circle(owner_id: str, other_id: str) -> None:
+    if not _store(lambda: circle.in_circle(owner_id, other_id)):
+        raise NotInCircle()
+
+
+def _store[T](operation: Callable[[], T]) -> T:
+    """The message store's failures are a 503 in the envelope, never a 500 with a trace."""
+    try:
+        return operation()
+    except (PynamoDBException, BotoCoreError) as exc:
+        logger.warning("message store unavailable", extra={"error": type(exc).__name__})
+        raise MessagingUnavailable() from None

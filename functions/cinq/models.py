@@ -1,0 +1,121 @@
+"""cinq's items: one table keyed `pk`/`sk` by prefix, TTL on `expires_at`."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from shared.dynamo import EnvTableName
+
+
+class Item(Model):
+    class Meta:
+        table_name = EnvTableName()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class WaitlistEntry(Item):
+    """pk WAITLIST#<email>, sk ENTRY."""
+
+    email = UnicodeAttribute()
+    referrer = UnicodeAttribute(null=True)
+    utm_source = UnicodeAttribute(null=True)
+    utm_medium = UnicodeAttribute(null=True)
+    utm_campaign = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class Counter(Item):
+    """pk COUNTER#<name>, sk COUNT: grown in the same transaction as what it counts."""
+
+    value = NumberAttribute(default=0)
+
+
+class GiftCode(Item):
+    """pk GIFT#<HMAC of the code>, sk CODE. The code itself is never stored."""
+
+    gift_id = UnicodeAttribute()
+    prefix = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | redeemed | revoked (expired is derived from valid_until)
+    valid_until = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    source = UnicodeAttribute()  # admin | stripe | btcpay
+    purchaser_email = UnicodeAttribute(null=True)
+    purchaser_name = UnicodeAttribute(null=True)
+    purchase_order_id = UnicodeAttribute(null=True)
+    recipient_email = UnicodeAttribute(null=True)
+    recipient_name = UnicodeAttribute(null=True)
+    gift_message = UnicodeAttribute(null=True)
+    redemption_id = UnicodeAttribute(null=True)
+    redeemed_at = UTCDateTimeAttribute(null=True)
+    redeemed_email = UnicodeAttribute(null=True)
+    redeemed_order_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)  # the account this code opened
+
+
+class PaymentRecord(Item):
+    """pk PAYMENT#<provider>#<id>, sk GIFT: one gift code per paid invoice or checkout session."""
+
+    gift_id = UnicodeAttribute()
+
+
+class User(Item):
+    """pk USER#<id>, sk PROFILE."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    contact_count = NumberAttribute(default=0)
+    message_count = NumberAttribute(default=0)
+
+
+class EmailOwner(Item):
+    """pk EMAIL#<email>, sk USER: one account per address."""
+
+    user_id = UnicodeAttribute()
+
+
+class RefreshToken(Item):
+    """pk REFRESH#<sha256 of the token>, sk TOKEN."""
+
+    user_id = UnicodeAttribute()
+    valid_until = UTCDateTimeAttribute()
+
+
+class Contact(Item):
+    """pk USER#<owner id>, sk CONTACT#<contact's user id>."""
+
+    contact_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    added_at = UTCDateTimeAttribute()
+
+
+class Message(Item):
+    """pk CONVERSATION#<lower user id>#<higher user id>, sk <ISO time>#<message id>."""
+
+    message_id = UnicodeAttribute()
+    sender_id = UnicodeAttribute()
+    receiver_id = UnicodeAttribute()
+    content = UnicodeAttribute()
+    is_ping = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+
+
+class Unread(Item):
+    """pk USER#<reader id>, sk UNREAD#<sender id>: messages not read yet, from one sender."""
+
+    value = NumberAttribute(default=0)

@@ -1,0 +1,142 @@
+"""Gift codes bought elsewhere: a Stripe checkout or a settled BTCPay invoice creates one code, once.
+
+The buyer receives the code by e-mail (it is shown only once and never stored).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from cinq import codes, gifts, money
+from cinq.errors import InvalidRequest, InvalidSignature, InvoiceNotSettled, PaymentProviderError
+from cinq.models import GiftCode, PaymentRecord
+from cinq.settings import settings
+from shared.btcpay import BtcpayClient, BtcpayError, BtcpayInvoiceNotFound, verify_signature
+from shared.dynamo import failed_conditions
+from shared.mail import send_mail
+from shared.observability import logger
+from shared.secrets import get_secret
+from shared.stripe_billing import InvalidStripeSignature, verify_event
+
+GIFT_EVENTS = ("InvoiceSettled", "InvoicePaymentSettled")
+DEFAULT_EXPIRY_DAYS = 365
+
+
+def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None:
+    """A checkout.session.completed event's gift code (None for other events or a replay)."""
+    try:
+        event = verify_event(payload, signature, get_secret(settings().stripe_webhook_secret_secret))
+    except InvalidStripeSignature:
+        raise InvalidSignature() from None
+    if event.get("type") != "checkout.session.completed":
+        return None
+    session = event["data"]["object"]
+    buyer = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
+    created = _create_once(
+        f"PAYMENT#stripe#{session['id']}",
+        amount_cents=int(session.get("amount_total") or 0),
+        currency=str(session.get("currency") or "").upper(),
+        purchaser_email=buyer,
+        purchase_order_id=session["id"],
+        source="stripe",
+    )
+    return created
+
+
+def btcpay_event(raw_body: bytes, signature: str | None) -> dict[str, Any]:
+    config = settings()
+    if not verify_signature(raw_body, signature, get_secret(config.btcpay_webhook_secret_secret)):
+        raise InvalidSignature()
+    event = _json_object(raw_body)
+    kind, invoice_id, store_id = event.get("type"), event.get("invoiceId"), event.get("storeId")
+    if kind not in GIFT_EVENTS:
+        return {"action": "acknowledged", "type": kind}
+    if not isinstance(invoice_id, str) or not isinstance(store_id, str) or not invoice_id or not store_id:
+        raise InvalidRequest("Invalid BTCPay payload")
+    client = BtcpayClient(config.btcpay_url, get_secret(config.btcpay_api_key_secret))
+    try:
+        invoice = client.get_invoice(store_id, invoice_id)  # the amount comes from BTCPay, not the payload
+    except BtcpayInvoiceNotFound:
+        raise InvalidRequest("Unknown BTCPay invoice") from None
+    except BtcpayError as exc:
+        logger.warning("btcpay unavailable", extra={"error": str(exc)})
+        raise PaymentProviderError() from None
+    if invoice.status != "Settled":
+        raise InvoiceNotSettled()
+    metadata = {**(event.get("metadata") or {}), **(invoice.metadata or {})}
+    created = _create_once(
+        f"PAYMENT#btcpay#{invoice_id}",
+        amount_cents=_cents(invoice.amount),
+        currency=invoice.currency.upper(),
+        purchaser_email=metadata.get("buyerEmail"),
+        purchaser_name=metadata.get("buyerName"),
+        recipient_name=metadata.get("recipientName"),
+        purchase_order_id=metadata.get("orderId") or invoice_id,
+        source="btcpay",
+    )
+    if created is None:
+        return {"action": "already_processed", "invoiceId": invoice_id}
+    _, gift = created
+    return {"action": "created", "invoiceId": invoice_id, "gift": gift}
+
+
+def _create_once(payment_key: str, **fields: Any) -> tuple[str, GiftCode] | None:
+    """The gift code and its payment record in one transaction: a redelivery creates nothing."""
+    if fields["currency"] not in money.CURRENCIES or not 1 <= fields["amount_cents"] <= 50_000:
+        raise InvalidRequest("Unsupported gift amount or currency")
+    code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, **fields)
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(
+                PaymentRecord(payment_key, "GIFT", gift_id=gift.gift_id), condition=PaymentRecord.pk.does_not_exist()
+            )
+            transaction.save(gift, condition=GiftCode.pk.does_not_exist())
+    except TransactWriteError as exc:
+        failed = failed_conditions(exc, 2)
+        if failed is None or not failed[0]:
+            raise
+        return None
+    if gift.purchaser_email:
+        _mail_code(gift.purchaser_email, code, gift)
+    return code, gift
+
+
+def _mail_code(to: str, code: str, gift: GiftCode) -> None:
+    amount = money.amount(int(gift.amount_cents), gift.currency)["formatted"]
+    text = (
+        f"Merci pour votre achat !\n\nVotre code cadeau Cinq ({amount}) : {code}\n\n"
+        f"Il est valable jusqu'au {gift.valid_until:%d/%m/%Y}. Gardez-le précieusement : "
+        "il ne pourra pas être affiché de nouveau.\n"
+    )
+    html = (
+        f"<p>Merci pour votre achat !</p><p>Votre code cadeau Cinq ({amount}) : <strong>{code}</strong></p>"
+        f"<p>Il est valable jusqu'au {gift.valid_until:%d/%m/%Y}. Gardez-le précieusement : "
+        "il ne pourra pas être affiché de nouveau.</p>"
+    )
+    try:
+        send_mail(settings().mail_sender, to, "Votre code cadeau Cinq", text, html)
+    except Exception as exc:  # the code exists; a mail failure must not lose the payment's record
+        logger.error("gift code mail failed", extra={"error": type(exc).__name__, "prefix": codes.prefix(code)})
+
+
+def _cents(amount: Decimal) -> int:
+    try:
+        return money.to_cents(amount)
+    except (InvalidOperation, TypeError):
+        raise InvalidRequest("Invalid amount") from None
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise InvalidRequest("Invalid JSON payload") from None
+    if not isinstance(value, dict):
+        raise InvalidRequest("Invalid JSON payload")
+    return value

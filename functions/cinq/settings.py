@@ -1,0 +1,23 @@
+"""cinq's configuration, validated once per cold start."""
+
+from functools import cache
+
+from shared.settings import CorsSettings, MailSettings, TableSettings
+
+
+class CinqSettings(TableSettings, MailSettings, CorsSettings):
+    # Names or ARNs of Secrets Manager secrets.
+    jwt_secret_secret: str
+    gift_pepper_secret: str
+    admin_api_key_secret: str
+    stripe_webhook_secret_secret: str
+    btcpay_api_key_secret: str
+    btcpay_webhook_secret_secret: str
+    btcpay_url: str
+    access_token_seconds: int = 3600
+    refresh_token_days: int = 30
+
+
+@cache
+def settings() -> CinqSettings:
+    return CinqSettings.from_env()

@@ -1,0 +1,46 @@
+"""The waitlist: one entry per address (normalised), counted exactly under parallel sign-ups."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from cinq.accounts import normalize_email
+from cinq.errors import AlreadyRegistered
+from cinq.models import Counter, WaitlistEntry
+from shared.dynamo import failed_conditions
+from shared.observability import metrics
+
+COUNTER = ("COUNTER#waitlist", "COUNT")
+
+
+def count() -> int:
+    try:
+        return int(Counter.get(*COUNTER, consistent_read=True).value)
+    except Counter.DoesNotExist:
+        return 0
+
+
+def join(raw_email: str, **tracking: str | None) -> int:
+    email = normalize_email(raw_email)
+    entry = WaitlistEntry(
+        f"WAITLIST#{email}",
+        "ENTRY",
+        email=email,
+        created_at=datetime.now(UTC),
+        **{name: value for name, value in tracking.items() if value},  # type: ignore[arg-type]
+    )
+    try:
+        # The entry and the counter move together: the count is exactly the number of entries.
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(entry, condition=WaitlistEntry.pk.does_not_exist())
+            transaction.update(Counter(*COUNTER), actions=[Counter.value.add(1)])
+    except TransactWriteError as exc:
+        if failed_conditions(exc, 2) is None:
+            raise
+        raise AlreadyRegistered() from None
+    metrics.add_metric(name="WaitlistSignups", unit="Count", value=1)
+    return count()

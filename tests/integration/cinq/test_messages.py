@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from tests.integration.cinq.conftest import PASSWORD, Client, member
+
+
+def circle_of_two():
+    me, friend = member(), member()
+    me.call("contacts_add", {"email": friend.user["email"]})
+    friend.call("contacts_add", {"email": me.user["email"]})
+    return me, friend
+
+
+def test_messages_and_pings_in_chronological_order_from_each_side(cinq):
+    me, friend = circle_of_two()
+    sent = me.call("messages_send", {"contact_id": friend.user["id"], "content": "Salut !"})
+    assert sent.status == 201
+    assert sent.json["message"]["content"] == "Salut !" and sent.json["message"]["is_mine"] is True
+    ping = friend.call("messages_send", {"contact_id": me.user["id"], "is_ping": True, "content": "ignored"})
+    assert ping.json["message"]["content"] == "💫" and ping.json["message"]["is_ping"] is True
+    mine = me.call("messages_list", query={"contact_id": friend.user["id"]}).json
+    assert mine["count"] == 2 and mine["contact_id"] == friend.user["id"]
+    assert [m["content"] for m in mine["messages"]] == ["Salut !", "💫"]
+    assert [m["is_mine"] for m in mine["messages"]] == [True, False]
+    theirs = friend.call("messages_list", query={"contact_id": me.user["id"]}).json["messages"]
+    assert [m["is_mine"] for m in theirs] == [False, True]
+
+
+def test_pages_go_back_with_before(cinq):
+    me, friend = circle_of_two()
+    for n in range(5):
+        me.call("messages_send", {"contact_id": friend.user["id"], "content": f"m{n}"})
+    page = me.call("messages_list", query={"contact_id": friend.user["id"], "limit": "2"}).json["messages"]
+    assert [m["content"] for m in page] == ["m3", "m4"]
+    older = me.call(
+        "messages_list", query={"contact_id": friend.user["id"], "limit": "2", "before": page[0]["created_at"]}
+    ).json["messages"]
+    assert [m["content"] for m in older] == ["m1", "m2"]
+    assert me.call("messages_list", query={"contact_id": friend.user["id"], "limit": "101"}).status == 400
+
+
+def test_unread_messages_at_login_and_reading_marks_them_read(cinq):
+    me, friend = circle_of_two()
+    for text in ("a", "b", "c"):
+        friend.call("messages_send", {"contact_id": me.user["id"], "content": text})
+    login = Client().call("auth_login", {"email": me.user["email"], "password": PASSWORD}).json
+    assert login["user"]["unread_messages"] == 3 and login["user"]["contact_count"] == 1
+    me.call("messages_list", query={"contact_id": friend.user["id"]})
+    again = Client().call("auth_login", {"email": me.user["email"], "password": PASSWORD}).json
+    assert again["user"]["unread_messages"] == 0
+    assert me.call("user_profile_get").json["messages"]["total"] == 3
+
+
+def test_only_within_the_circle_and_content_rules(cinq):
+    me, friend = circle_of_two()
+    stranger = member()
+    for answer in (
+        me.call("messages_send", {"contact_id": stranger.user["id"], "content": "hi"}),
+        stranger.call("messages_send", {"contact_id": me.user["id"], "content": "hi"}),
+        stranger.call("messages_list", query={"contact_id": me.user["id"]}),
+    ):
+        assert answer.status == 403 and answer.json["code"] == "NOT_IN_CIRCLE"
+    for content in ("", "   ", "x" * 501):
+        assert me.call("messages_send", {"contact_id": friend.user["id"], "content": content}).status == 400
+    assert me.call("messages_send", {"contact_id": friend.user["id"], "content": "x" * 500}).status == 201
+    assert me.call("messages_list", query={}).status == 400
