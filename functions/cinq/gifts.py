@@ -20,13 +20,13 @@ RETENTION_AFTER_EXPIRY = timedelta(days=365)
 
 
 def draft(
-    *, amount_cents: int, currency: str, expires_days: int, source: str, **details: str | None
+    *, amount_cents: int, currency: str, expires_days: int, source: str, code: str | None = None, **details: str | None
 ) -> tuple[str, GiftCode]:
-    """A new code (returned once, never stored) and its unsaved record."""
+    """A new code (returned once, never stored) and its unsaved record. `code` is for seeding known demo codes."""
     if currency not in money.CURRENCIES or not 1 <= amount_cents <= 50_000 or not 1 <= expires_days <= 730:
         raise InvalidRequest()
     now = datetime.now(UTC)
-    code = codes.new_code()
+    code = codes.normalize(code) if code else codes.new_code()
     gift = GiftCode(
         codes.key(code),
         "CODE",

@@ -23,6 +23,7 @@ LOG = ROOT / ".local" / "e2e-server.log"
 LOCAL_URLS = {
     "lnupload": "http://127.0.0.1:3000",
     "bank2xls": "http://127.0.0.1:3001",
+    "cinq": "http://127.0.0.1:3002",
     "console": "http://127.0.0.1:3999",
 }
 
@@ -65,6 +66,11 @@ def lnupload_url(local_server: None) -> str:
 @pytest.fixture(scope="session")
 def bank2xls_url(local_server: None) -> str:
     return base_url("bank2xls")
+
+
+@pytest.fixture(scope="session")
+def cinq_url(local_server: None) -> str:
+    return base_url("cinq")
 
 
 @pytest.fixture(scope="session")

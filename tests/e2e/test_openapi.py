@@ -35,3 +35,7 @@ def test_lnupload_conforms_to_its_document(lnupload_url):
 
 def test_bank2xls_conforms_to_its_document(bank2xls_url):
     check_api(bank2xls_url, max_examples=20)
+
+
+def test_cinq_conforms_to_its_document(cinq_url):
+    check_api(cinq_url, max_examples=15)

@@ -18,7 +18,7 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from tools.local import bootstrap, console, gateway
+from tools.local import bootstrap, console, gateway, seeds
 from tools.local.btcpay import FakeBtcpay
 from tools.local.functions_pool import FunctionPool
 from tools.local.lightning import FakeWallet
@@ -52,6 +52,7 @@ class LocalStack:
         make_dynamodb_atomic()
         self.moto.start()
         provision(self.template, self.endpoint)
+        seeds.seed_all(self.template, self.endpoint)
         self.stripe.start()
         self._configure_stripe()
         self._configure_btcpay()
