@@ -33,6 +33,7 @@ from tools.local.worker import LambdaContext
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BASELINE = "tools.bench_baseline"
+APIS = ("lnupload", "bank2xls", "cinq")
 
 
 def median_of(fn: Callable[[], float], runs: int = RUNS) -> float:
@@ -99,6 +100,43 @@ def bank2xls_traffic(base: str, console: str) -> None:
             browser.get(f"{base}{path}", timeout=15)
         browser.post(f"{base}/api/billing/portal", timeout=15)
         browser.post(f"{base}/api/auth/logout", timeout=10)
+
+
+def cinq_traffic(base: str, console: str) -> None:
+    """Every cinq function serves real requests: waitlist, gifts, accounts, circle, messages, BTCPay."""
+    admin = {"X-API-Key": "local-admin-key"}
+    users = []
+    for _ in range(3):
+        email = f"bench-{os.urandom(4).hex()}@example.com"
+        requests.get(f"{base}/api/waitlist", timeout=10)
+        requests.post(f"{base}/api/waitlist", json={"email": email}, timeout=10)
+        code = requests.post(f"{base}/api/gift-create", json={"amount_cents": 1500}, headers=admin, timeout=10).json()
+        requests.get(f"{base}/api/gift-verify/{code['code']}", timeout=10)
+        requests.post(f"{base}/api/gift-verify", json={"code": code["code"]}, timeout=10)
+        body = {"email": email, "password": "SecurePass123", "giftCode": code["code"]}
+        requests.post(f"{base}/api/auth-register", json=body, timeout=15)
+        login = requests.post(f"{base}/api/auth-login", json=body, timeout=15).json()
+        users.append((login["user"]["id"], email, {"Authorization": f"Bearer {login['session']['access_token']}"}))
+        other = requests.post(f"{base}/api/gift-create", json={"amount_cents": 500}, headers=admin, timeout=10).json()
+        requests.post(f"{base}/api/gift-redeem", json={"code": other["code"], "order_id": "bench"}, timeout=10)
+    (me_id, _, me), (friend_id, friend_email, _), (_, third_email, _) = users
+    added = requests.post(f"{base}/api/contacts", json={"email": friend_email}, headers=me, timeout=10).json()
+    requests.post(
+        f"{base}/api/user-profile", json={"action": "add_contact", "email": third_email}, headers=me, timeout=10
+    )
+    requests.get(f"{base}/api/contacts", headers=me, timeout=10)
+    requests.get(f"{base}/api/user-profile", headers=me, timeout=10)
+    requests.post(f"{base}/api/messages", json={"contact_id": friend_id, "content": "Salut !"}, headers=me, timeout=10)
+    requests.get(f"{base}/api/messages", params={"contact_id": friend_id}, headers=me, timeout=10)
+    requests.delete(f"{base}/api/contacts", params={"id": added["contact"]["id"]}, headers=me, timeout=10)
+    requests.put(f"{base}/api/contacts", timeout=10)
+    invoice = requests.post(
+        f"{console}/btcpay/invoices",
+        json={"amount": "15.00", "currency": "EUR", "metadata": {"buyerEmail": "b@example.com"}},
+        timeout=10,
+    ).json()
+    requests.post(f"{console}/btcpay/invoices/{invoice['id']}/settle", timeout=30)
+    assert me_id
 
 
 def bench_consume_calls(template: Template, stack: LocalStack) -> None:
@@ -200,7 +238,7 @@ def bench_in_process(template: Template, stack: LocalStack, http_seconds: float,
 
 def main() -> None:
     template = Template()
-    for api in ("lnupload", "bank2xls"):
+    for api in APIS:
         bench_cold_imports(template, api)
     stack = LocalStack(template)
     try:
@@ -212,7 +250,8 @@ def main() -> None:
         console = f"http://127.0.0.1:{CONSOLE_PORT}"
         lnupload_traffic(base, console)
         bank2xls_traffic(f"http://127.0.0.1:{template.api('bank2xls').port}", console)
-        for api in ("lnupload", "bank2xls"):
+        cinq_traffic(f"http://127.0.0.1:{template.api('cinq').port}", console)
+        for api in APIS:
             bench_rss(stack, api)
         http_seconds = bench_throughput(base)
         bench_in_process(template, stack, http_seconds)

@@ -8,11 +8,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from cinq import codes, gifts
-from cinq.errors import BadCredentials, CodeRedeemed, EmailTaken, InvalidEmail, Unauthorized, WeakPassword
+from cinq.errors import (
+    BadCredentials,
+    CodeRedeemed,
+    EmailTaken,
+    InvalidEmail,
+    ServiceUnavailable,
+    Unauthorized,
+    WeakPassword,
+)
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
 from cinq.settings import settings
 from cinq.timefmt import iso
@@ -127,6 +135,8 @@ def authenticate(authorization: str | None) -> User:
         return User.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
     except (jwt_tokens.InvalidToken, User.DoesNotExist):
         raise Unauthorized() from None
+    except PynamoDBException:
+        raise ServiceUnavailable() from None
 
 
 def unread_total(user_id: str) -> int:

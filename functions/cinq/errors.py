@@ -92,6 +92,10 @@ class MessagingUnavailable(CinqError):
     code, status, message = "SERVICE_UNAVAILABLE", 503, "Messaging non disponible"
 
 
+class ServiceUnavailable(CinqError):
+    code, status, message = "SERVICE_UNAVAILABLE", 503, "Service temporarily unavailable"
+
+
 class InvalidSignature(CinqError):
     code, status, message = "INVALID_SIGNATURE", 401, "Invalid signature"
 

@@ -70,9 +70,13 @@ class HttpApi:
     port: int
     cors: dict[str, Any]
     routes: list[Route] = field(default_factory=list)
+    packages: set[str] = field(default_factory=set)  # the top-level packages of its functions' handlers
 
     @property
     def name(self) -> str:
+        """Its handlers' package (`InvoiceApi` -> `invoice_api`), else the logical id without "Api"."""
+        if len(self.packages) == 1:
+            return next(iter(self.packages))
         return self.logical_id.removesuffix("Api").lower()
 
 
@@ -141,6 +145,7 @@ class Template:
                 api = apis[props["ApiId"]["Ref"]]
                 path = props.get("Path", "$default")
                 api.routes.append(Route(str(props.get("Method", "ANY")).upper(), path, lid))
+                api.packages.add(self.functions[lid].api)
         return apis
 
     def api(self, name: str) -> HttpApi:

@@ -63,3 +63,19 @@ def test_only_within_the_circle_and_content_rules(cinq):
         assert me.call("messages_send", {"contact_id": friend.user["id"], "content": content}).status == 400
     assert me.call("messages_send", {"contact_id": friend.user["id"], "content": "x" * 500}).status == 201
     assert me.call("messages_list", query={}).status == 400
+
+
+def test_an_unavailable_message_store_is_a_503_in_the_envelope(cinq, monkeypatch):
+    me, friend = circle_of_two()
+    monkeypatch.setenv("TABLE_NAME", "CinqTableThatIsGone")  # every read and write of the store now fails
+    answer = me.call("messages_list", query={"contact_id": friend.user["id"]})
+    assert answer.status == 503 and answer.json["success"] is False  # even the token's user cannot be read
+    from cinq import messages
+    from cinq.errors import MessagingUnavailable
+
+    try:
+        messages.send(me.user["id"], friend.user["id"], "hello", False)
+    except MessagingUnavailable as error:
+        assert error.status == 503 and error.text == "Messaging non disponible"
+    else:
+        raise AssertionError("expected MessagingUnavailable")
