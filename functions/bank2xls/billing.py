@@ -11,7 +11,6 @@ from typing import Any
 
 import stripe
 
-from bank2xls.credits import iso
 from bank2xls.errors import AlreadySubscribed, PlanUnknown, StripeError
 from bank2xls.models import CustomerItem, UserItem
 from bank2xls.settings import Plan, settings
@@ -19,6 +18,7 @@ from shared.dynamo import applied
 from shared.observability import logger
 from shared.secrets import get_secret
 from shared.stripe_billing import stripe_client
+from shared.timefmt import iso_millis as iso
 
 INVOICES_SHOWN = 24
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bank2xls.credits import iso
 from bank2xls.models import ConversionItem
+from shared.timefmt import iso_millis as iso
 
 MAX_LIMIT = 100
 

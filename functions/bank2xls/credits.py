@@ -22,6 +22,7 @@ from bank2xls.models import ConsumeRecord, ConversionItem, FreeDailyItem, UserIt
 from bank2xls.sessions import Caller
 from shared.dynamo import failed_conditions
 from shared.observability import metrics
+from shared.timefmt import iso_millis as iso
 
 FREE_DAILY_LIMIT = 1
 MAX_ATTEMPTS = 25  # optimistic retries when concurrent debits touch the same balance
@@ -172,7 +173,3 @@ def _free_item(session_id: str, day: date) -> FreeDailyItem:
     return FreeDailyItem(
         f"FREE#{session_id}#{day.isoformat()}", "FREE", expires_at=datetime.now(UTC) + timedelta(days=2)
     )
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

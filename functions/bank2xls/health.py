@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bank2xls import billing
-from bank2xls.credits import iso
 from bank2xls.settings import settings
 from shared.aws import client
 from shared.observability import logger
+from shared.timefmt import iso_millis as iso
 
 
 def _check(name: str, probe: Callable[[], Any]) -> str:

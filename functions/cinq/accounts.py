@@ -23,12 +23,12 @@ from cinq.errors import (
 )
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
 from cinq.settings import settings
-from cinq.timefmt import iso
 from shared import jwt_tokens, validation
 from shared.dynamo import failed_conditions
 from shared.observability import metrics
 from shared.passwords import hash_password, verify_password
 from shared.secrets import get_secret
+from shared.timefmt import iso_millis as iso
 from shared.tokens import new_token, token_hash
 
 CONTACT_LIMIT = 5

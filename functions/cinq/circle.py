@@ -13,8 +13,8 @@ from pynamodb.transactions import TransactWrite
 from cinq.accounts import CONTACT_LIMIT, normalize_email
 from cinq.errors import AlreadyContact, ContactNotFound, LimitReached, SelfAdd, UserNotFound
 from cinq.models import Contact, EmailOwner, User
-from cinq.timefmt import iso
 from shared.dynamo import failed_conditions
+from shared.timefmt import iso_millis as iso
 
 
 def contacts(owner_id: str) -> list[Contact]:

@@ -12,9 +12,9 @@ from pynamodb.expressions.update import Action
 from cinq import codes, money
 from cinq.errors import CodeExpired, CodeNotFound, CodeRedeemed, CodeRevoked, InvalidRequest, RedemptionRace
 from cinq.models import GiftCode
-from cinq.timefmt import iso
 from shared.dynamo import applied
 from shared.observability import metrics
+from shared.timefmt import iso_millis as iso
 
 RETENTION_AFTER_EXPIRY = timedelta(days=365)
 

@@ -15,8 +15,8 @@ from pynamodb.transactions import TransactWrite
 from cinq import circle
 from cinq.errors import InvalidRequest, MessagingUnavailable, NotInCircle
 from cinq.models import Message, Unread, User
-from cinq.timefmt import iso
 from shared.observability import logger, metrics
+from shared.timefmt import iso_millis as iso
 
 PING = "💫"
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100

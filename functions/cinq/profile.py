@@ -7,7 +7,7 @@ from typing import Any
 from cinq import circle
 from cinq.accounts import CONTACT_LIMIT
 from cinq.models import User
-from cinq.timefmt import iso
+from shared.timefmt import iso_millis as iso
 
 
 def overview(user: User) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from shared.dynamo import applied
 from shared.lightning import InvoiceNotFound, LightningClient, LightningError
 from shared.observability import logger, metrics
 from shared.secrets import get_secret
+from shared.timefmt import iso_millis
 
 PAYMENT_HASH = re.compile(r"[0-9a-f]{64}")
 # Records of unpaid invoices outlive the invoice a little, for support; paid ones a year.
@@ -65,7 +66,7 @@ def create_invoice() -> InvoiceCreated:
     return InvoiceCreated(
         payment_hash=invoice.payment_hash,
         payment_request=invoice.payment_request,
-        date=now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        date=iso_millis(now),
     )
 
 
