@@ -76,6 +76,9 @@ build: $(SAM_VENV)/.installed ## sam build (no containers)
 bench: $(VENV)/.installed ## cold imports, peak RSS, local requests/s (figures printed)
 	$(PY) -m tools.bench
 
+seed: $(VENV)/.installed ## invoice_api demo data into the deployed stack (ENV=prod), or LOCAL=1 into make run's
+	$(PY) -m tools.seed $(if $(LOCAL),--local,--config-env $(ENV))
+
 deploy: build ## sam deploy (ENV=prod for the prod config)
 	$(SAM) deploy --config-env $(ENV)
 

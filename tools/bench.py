@@ -25,6 +25,8 @@ from typing import Any
 
 import requests
 
+from tools.bench_filestore import bench as bench_filestore
+from tools.bench_invoice_api import bench as bench_invoice_api
 from tools.local import bootstrap
 from tools.local.local_values import CONSOLE_PORT
 from tools.local.server import LocalStack
@@ -33,7 +35,7 @@ from tools.local.worker import LambdaContext
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BASELINE = "tools.bench_baseline"
-APIS = ("lnupload", "bank2xls", "cinq")
+APIS = ("lnupload", "bank2xls", "cinq", "invoice_api", "filestore")
 
 
 def median_of(fn: Callable[[], float], runs: int = RUNS) -> float:
@@ -256,6 +258,15 @@ def main() -> None:
         http_seconds = bench_throughput(base)
         bench_in_process(template, stack, http_seconds)
         bench_consume_calls(template, stack)
+        section("filestore: a 50 MB file through the local server (presigned) vs S3 directly")
+        bench_filestore(
+            console,
+            f"http://127.0.0.1:{template.api('filestore').port}",
+            stack.endpoint,
+            template.physical_name("FilestoreBucket"),
+        )
+        section("invoice_api: GET /api/v1/invoices with a filter on 10,000 invoices")
+        bench_invoice_api(stack.endpoint)
     finally:
         stack.stop()
 

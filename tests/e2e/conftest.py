@@ -24,6 +24,8 @@ LOCAL_URLS = {
     "lnupload": "http://127.0.0.1:3000",
     "bank2xls": "http://127.0.0.1:3001",
     "cinq": "http://127.0.0.1:3002",
+    "invoice_api": "http://127.0.0.1:3003",
+    "filestore": "http://127.0.0.1:3004",
     "console": "http://127.0.0.1:3999",
 }
 
@@ -71,6 +73,16 @@ def bank2xls_url(local_server: None) -> str:
 @pytest.fixture(scope="session")
 def cinq_url(local_server: None) -> str:
     return base_url("cinq")
+
+
+@pytest.fixture(scope="session")
+def invoice_api_url(local_server: None) -> str:
+    return base_url("invoice_api")
+
+
+@pytest.fixture(scope="session")
+def filestore_url(local_server: None) -> str:
+    return base_url("filestore")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Demo data every fresh local run has, written through each API's own logic (never raw items).
 
-- cinq: the spec's example gift code CINQ-A1B2-C3D4-E5F6 (15.00 EUR), so its curl flow works verbatim.
+- cinq: the spec's example gift code CINQ-A1B2-C3D4-E5F6 (15.00 EUR), so its curl flow works verbatim;
+- invoice_api: the spec's three users and a few dozen invoices (tools/seed.py, also `make seed`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tools import seed
 from tools.local import bootstrap
 from tools.local.template import Template
 
@@ -30,6 +32,7 @@ def function_environment(template: Template, function: str, endpoint: str) -> It
 
 
 def seed_all(template: Template, endpoint: str) -> None:
+    seed.seed_demo(template, endpoint)
     with function_environment(template, "CinqGiftCreateFunction", endpoint):
         gifts = importlib.import_module("cinq.gifts")
         dynamo = importlib.import_module("shared.dynamo")

@@ -14,7 +14,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from pydantic import ValidationError
 
@@ -66,8 +69,15 @@ def api_resolver(
     invalid_request: ValidationMapper = lambda _errors: InvalidRequest(),
     not_found: DomainError | Callable[[], DomainError] | None = None,
     normalizers: Sequence[EventNormalizer] = (),
+    json_body_deserializer: Callable[[str], Any] | None = None,
 ) -> ApiResolver:
-    app = ApiResolver(cors=cors, enable_validation=True, normalizers=normalizers, serializer=_to_json)
+    app = ApiResolver(
+        cors=cors,
+        enable_validation=True,
+        normalizers=normalizers,
+        serializer=_to_json,
+        json_body_deserializer=json_body_deserializer,
+    )
     unknown_route = not_found or NotFound()
 
     def render(error: DomainError) -> Response:
@@ -89,6 +99,11 @@ def api_resolver(
         # Log where validation failed, never the submitted values (they may be secrets).
         locations = [".".join(str(part) for part in item.get("loc", ())) for item in error.errors()]
         logger.info("request invalid", extra={"locations": locations})
+        return render(invalid_request(error.errors()))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_body(error: RequestUnsupportedContentType) -> Response:
+        # A body of a type Powertools cannot read (text/plain, say) is an invalid request, not a 500.
         return render(invalid_request(error.errors()))
 
     @app.exception_handler(ValidationError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
@@ -46,8 +47,14 @@ def presigned_post(bucket: str, key: str, *, max_bytes: int, expires_in: int, mi
 def presigned_get(bucket: str, key: str, *, expires_in: int, download_name: str | None = None) -> str:
     params: dict[str, Any] = {"Bucket": bucket, "Key": key}
     if download_name:
-        params["ResponseContentDisposition"] = f'attachment; filename="{download_name}"'
+        params["ResponseContentDisposition"] = attachment(download_name)
     return str(client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
+
+
+def attachment(file_name: str) -> str:
+    """Content-Disposition for a download, safe for any name (quotes, accents): RFC 6266 / RFC 5987."""
+    ascii_fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in file_name)
+    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
 def put_object(bucket: str, key: str, body: bytes, content_type: str) -> None:

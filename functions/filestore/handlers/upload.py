@@ -1,0 +1,20 @@
+"""POST /api/files/upload/{TOKEN}: the file, as a multipart field (any single file field) or the raw body."""
+
+from typing import Any
+
+from filestore import transfers
+from filestore.api import app, session
+from shared.http import raw_body
+from shared.multipart import single_file
+from shared.observability import http_entrypoint
+
+
+@app.post("/api/files/upload/<token>", summary="Upload the file of an upload token")
+def upload(token: str) -> dict[str, Any]:
+    caller = session(from_body=False)
+    event = app.current_event
+    content, content_type = single_file(raw_body(event.raw_event), event.headers.get("content-type"))
+    return transfers.upload(caller, token, content, content_type)
+
+
+lambda_handler = http_entrypoint(app)

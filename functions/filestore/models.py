@@ -1,0 +1,53 @@
+"""filestore's items: one table keyed `pk`/`sk` by prefix, TTL on `expires_at`."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.dynamo import EnvTableName
+
+
+class Item(Model):
+    class Meta:
+        table_name = EnvTableName()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class Counter(Item):
+    """pk COUNTER#users, sk COUNT: integer user ids."""
+
+    value = NumberAttribute(default=0)
+
+
+class UserItem(Item):
+    """pk USERNAME#<username, case-folded>, sk USER: one account per username, whatever its case."""
+
+    user_id = NumberAttribute()
+    username = UnicodeAttribute()
+    lastname = UnicodeAttribute()
+    firstname = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class SessionItem(Item):
+    """pk SESSION#<sha256 of the token>, sk SESSION."""
+
+    user_id = NumberAttribute()
+    username = UnicodeAttribute()
+    valid_until = UTCDateTimeAttribute()
+
+
+class TransferToken(Item):
+    """pk UPLOAD#|DOWNLOAD#<sha256 of the token>, sk TOKEN: one file of one user, for a while."""
+
+    user_id = NumberAttribute()
+    disk = UnicodeAttribute()
+    key = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    claimed_at = UTCDateTimeAttribute(null=True)  # an upload in progress holds the token

@@ -1,0 +1,128 @@
+"""Accounts: sign-up with the documented per-field messages, login, and session tokens."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from filestore.errors import AuthenticationRequired, BadCredentials, SignUpRefused
+from filestore.models import Counter, SessionItem, UserItem
+from filestore.settings import settings
+from shared.dynamo import applied
+from shared.observability import metrics
+from shared.passwords import hash_password, verify_password
+from shared.tokens import new_token, token_hash
+
+USERNAME_RULE = "Veuillez saisir au minimum 1 et au maximum 20 caractères."
+NAME_RULE = "Veuillez saisir au minimum 1 et au maximum 32 caractères. Les accents et tirés '-' sont autorisés."
+PASSWORD_RULE = "Veuillez saisir au minimum 6 et au maximum 15 caractères."  # noqa: S105 - a message
+TAKEN = "Utilisateur déjà existant"
+
+
+def _printable(text: str) -> bool:
+    return not any(unicodedata.category(char).startswith("C") for char in text)
+
+
+def _name_ok(value: Any) -> bool:
+    return isinstance(value, str) and 1 <= len(value) <= 32 and all(c.isalpha() or c == "-" for c in value)
+
+
+def _username_ok(value: Any) -> bool:
+    return isinstance(value, str) and 1 <= len(value) <= 20 and bool(value.strip()) and _printable(value)
+
+
+def _password_ok(value: Any) -> bool:
+    return isinstance(value, str) and 6 <= len(value) <= 15
+
+
+def sign_up(fields: dict[str, Any]) -> dict[str, Any]:
+    username, lastname, firstname, password = (fields.get(k) for k in ("username", "lastname", "firstname", "password"))
+    problems = {
+        "username": "" if _username_ok(username) else USERNAME_RULE,
+        "lastname": "" if _name_ok(lastname) else NAME_RULE,
+        "firstname": "" if _name_ok(firstname) else NAME_RULE,
+        "password": "" if _password_ok(password) else PASSWORD_RULE,
+    }
+    if not problems["username"] and _exists(str(username)):
+        problems["username"] = TAKEN
+    if any(problems.values()):
+        raise SignUpRefused(problems)
+    user = UserItem(
+        _key(str(username)),
+        "USER",
+        user_id=_next_id(),
+        username=str(username),
+        lastname=str(lastname),
+        firstname=str(firstname),
+        password_hash=hash_password(str(password)),
+        created_at=datetime.now(UTC),
+    )
+    # The username is claimed by a conditional write: of two parallel sign-ups, one gets it.
+    if not applied(lambda: user.save(condition=UserItem.pk.does_not_exist())):
+        raise SignUpRefused({"username": TAKEN, "lastname": "", "firstname": "", "password": ""})
+    metrics.add_metric(name="SignUps", unit="Count", value=1)
+    return _session_answer(user)
+
+
+def log_in(username: Any, password: Any) -> dict[str, Any]:
+    user = None
+    if isinstance(username, str) and username and len(username) <= 100:
+        try:
+            user = UserItem.get(_key(username), "USER", consistent_read=True)
+        except UserItem.DoesNotExist:
+            user = None
+    secret = password if isinstance(password, str) else ""
+    if not verify_password(user.password_hash if user else None, secret) or user is None:
+        raise BadCredentials()
+    return _session_answer(user)
+
+
+def authenticate(token: str | None) -> SessionItem:
+    if not token or len(token) > 200:
+        raise AuthenticationRequired()
+    try:
+        session = SessionItem.get(f"SESSION#{token_hash(token)}", "SESSION", consistent_read=True)
+    except SessionItem.DoesNotExist:
+        raise AuthenticationRequired() from None
+    if session.valid_until <= datetime.now(UTC):
+        raise AuthenticationRequired()
+    return session
+
+
+def _session_answer(user: UserItem) -> dict[str, Any]:
+    token = new_token(24)
+    valid_until = datetime.now(UTC) + timedelta(days=settings().session_days)
+    SessionItem(
+        f"SESSION#{token_hash(token)}",
+        "SESSION",
+        user_id=user.user_id,
+        username=user.username,
+        valid_until=valid_until,
+        expires_at=valid_until,
+    ).save()
+    return {
+        "id": int(user.user_id),
+        "token": token,
+        "username": user.username,
+        "lastname": user.lastname,
+        "firstname": user.firstname,
+    }
+
+
+def _key(username: str) -> str:
+    return f"USERNAME#{username.casefold()}"
+
+
+def _exists(username: str) -> bool:
+    try:
+        UserItem.get(_key(username), "USER", consistent_read=True)
+    except UserItem.DoesNotExist:
+        return False
+    return True
+
+
+def _next_id() -> int:
+    counter = Counter("COUNTER#users", "COUNT")
+    counter.update(actions=[Counter.value.add(1)])  # atomic; UPDATED_NEW gives this caller's id
+    return int(counter.value)

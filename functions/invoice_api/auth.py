@@ -1,0 +1,76 @@
+"""Personal access tokens like Laravel Sanctum's: `<id>|<40 random characters>` to the client, SHA-256 here.
+
+Login answers the same refusal for an unknown address and a wrong password, after the same argon2 work.
+A token works until it expires or its owner logs out with it (the record is deleted; reads are
+consistent, so a revoked token fails at once everywhere).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from datetime import UTC, datetime, timedelta
+
+from invoice_api import ids
+from invoice_api.errors import NotAuthorized, Unauthenticated
+from invoice_api.models import AccessToken, Login
+from invoice_api.settings import settings
+from shared.passwords import verify_password
+from shared.tokens import same, token_hash
+
+SECRET_LENGTH = 40
+_ALPHABET = string.ascii_letters + string.digits
+_BEARER = re.compile(r"Bearer\s+(\d{1,15})\|([A-Za-z0-9]{40})\s*", re.IGNORECASE)  # SECRET_LENGTH
+
+
+def login_key(email: str) -> tuple[str, str]:
+    return f"LOGIN#{email.strip().lower()}", "LOGIN"
+
+
+def login(email: str, password: str) -> str:
+    """A new token for these credentials, or NotAuthorized (403) whichever of the two is wrong."""
+    try:
+        credentials: Login | None = Login.get(*login_key(email), consistent_read=True)
+    except Login.DoesNotExist:
+        credentials = None
+    # One argon2 verification whether or not the account exists: no user enumeration by timing.
+    if not verify_password(credentials.password_hash if credentials else None, password) or credentials is None:
+        raise NotAuthorized()
+    return issue(int(credentials.user_id))
+
+
+def issue(user_id: int) -> str:
+    token_id = ids.next_id("token")
+    secret = "".join(secrets.choice(_ALPHABET) for _ in range(SECRET_LENGTH))
+    now = datetime.now(UTC).replace(microsecond=0)
+    valid_until = now + timedelta(seconds=settings().token_ttl_seconds)
+    AccessToken(
+        f"TOKEN#{token_id}",
+        "TOKEN",
+        user_id=user_id,
+        token_hash=token_hash(secret),
+        created_at=now,
+        valid_until=valid_until,
+        expires_at=valid_until,
+    ).save()
+    return f"{token_id}|{secret}"
+
+
+def authenticate(authorization: str | None) -> AccessToken:
+    """The token an `Authorization: Bearer <id>|<secret>` header presents; Unauthenticated (401) otherwise."""
+    presented = _BEARER.fullmatch(authorization or "")
+    if presented is None:
+        raise Unauthenticated()
+    token_id, secret = presented.groups()
+    try:
+        token = AccessToken.get(f"TOKEN#{int(token_id)}", "TOKEN", consistent_read=True)
+    except AccessToken.DoesNotExist:
+        raise Unauthenticated() from None
+    if not same(token.token_hash, token_hash(secret)) or token.valid_until <= datetime.now(UTC):
+        raise Unauthenticated()
+    return token
+
+
+def revoke(token: AccessToken) -> None:
+    token.delete()

@@ -1,0 +1,16 @@
+"""invoice_api's configuration, validated once per cold start."""
+
+from functools import cache
+
+from pydantic import Field
+
+from shared.settings import CorsSettings, TableSettings
+
+
+class InvoiceApiSettings(TableSettings, CorsSettings):
+    token_ttl_seconds: int = Field(default=86_400, ge=60)
+
+
+@cache
+def settings() -> InvoiceApiSettings:
+    return InvoiceApiSettings.from_env()
