@@ -21,7 +21,7 @@ import os
 import statistics
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -111,17 +111,8 @@ def _timed(session: requests.Session, url: str) -> tuple[int, float]:
     return int(answer.json()["meta"]["total"]), statistics.median(durations)
 
 
-@contextmanager
-def _handler_environment(template: Template, endpoint: str) -> Iterator[None]:
-    saved = dict(os.environ)
-    function = template.functions["InvoiceApiInvoicesListFunction"]
-    os.environ.update({**bootstrap.local_aws_environment(endpoint), **function.environment})
-    bootstrap.install()
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+def _handler_environment(template: Template, endpoint: str) -> AbstractContextManager[None]:
+    return bootstrap.function_environment(template.functions["InvoiceApiInvoicesListFunction"], endpoint)
 
 
 def _reads(token: str, query: str) -> Reads:

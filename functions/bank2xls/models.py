@@ -6,22 +6,13 @@ from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.models import Model
 
-from shared.dynamo import EnvTableName
+from shared.dynamo import TableItem
 
-
-class Item(Model):
-    class Meta:
-        table_name = EnvTableName()
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
+Item = TableItem  # pk/sk/expires_at, table from TABLE_NAME
 
 
 class SessionItem(Item):

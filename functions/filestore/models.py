@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.models import Model
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from shared.dynamo import EnvTableName
+from shared.dynamo import TableItem
 
-
-class Item(Model):
-    class Meta:
-        table_name = EnvTableName()
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
+Item = TableItem  # pk/sk/expires_at, table from TABLE_NAME
 
 
 class Counter(Item):

@@ -12,12 +12,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.attributes import Attribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import Attribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.constants import NUMBER
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
-from pynamodb.models import Model
 
-from shared.dynamo import EnvTableName
+from shared.dynamo import TableItem
 
 USERS = "USERS"
 COUNTERS = "COUNTER"
@@ -36,13 +35,7 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(str(value))
 
 
-class Item(Model):
-    class Meta:
-        table_name = EnvTableName()
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
+Item = TableItem  # pk/sk/expires_at, table from TABLE_NAME
 
 
 class User(Item):

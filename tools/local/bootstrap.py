@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tools.local.template import Function
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_PATHS = [ROOT / "functions", ROOT / "layers" / "shared"]
@@ -31,3 +38,16 @@ def local_aws_environment(endpoint: str) -> dict[str, str]:
         "POWERTOOLS_DEV": "false",
         "AWS_SAM_LOCAL": "true",
     }
+
+
+@contextmanager
+def function_environment(function: Function, endpoint: str) -> Iterator[None]:
+    """Runs a function's code in this process as Lambda would: its environment, the local AWS endpoint."""
+    saved = dict(os.environ)
+    os.environ.update({**local_aws_environment(endpoint), **function.environment})
+    install()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -7,9 +7,6 @@
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from tools import seed
 from tools.local import bootstrap
@@ -18,22 +15,9 @@ from tools.local.template import Template
 CINQ_DEMO_CODE = "CINQ-A1B2-C3D4-E5F6"
 
 
-@contextmanager
-def function_environment(template: Template, function: str, endpoint: str) -> Iterator[None]:
-    """Runs API code in this process as that function would, against the local AWS endpoint."""
-    saved = dict(os.environ)
-    os.environ.update({**bootstrap.local_aws_environment(endpoint), **template.functions[function].environment})
-    bootstrap.install()
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def seed_all(template: Template, endpoint: str) -> None:
     seed.seed_demo(template, endpoint)
-    with function_environment(template, "CinqGiftCreateFunction", endpoint):
+    with bootstrap.function_environment(template.functions["CinqGiftCreateFunction"], endpoint):
         gifts = importlib.import_module("cinq.gifts")
         dynamo = importlib.import_module("shared.dynamo")
         _code, gift = gifts.draft(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CONDITION_FAILED = "ConditionalCheckFailed"  # the reason code inside a cancelled transaction
@@ -24,6 +26,17 @@ class EnvTableName:
 
     def __get__(self, instance: object, owner: type) -> str | None:
         return os.environ.get(self.variable)
+
+
+class TableItem(Model):
+    """Base of the items of an API's one table: `pk`/`sk` strings keyed by prefix, TTL on `expires_at`."""
+
+    class Meta:
+        table_name = EnvTableName()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
 
 
 def applied(write: Callable[[], object]) -> bool:
