@@ -27,3 +27,8 @@ def test_conversion_metadata_comes_from_the_body_or_metadata():
     body = ConsumeRequest(fileName="a.pdf", metadata={"fileSize": 10, "processingTime": 2.5})
     assert body.conversion_metadata() == {"fileName": "a.pdf", "fileSize": 10, "processingTime": 2.5}
     assert ConsumeRequest().amount == 1 and ConsumeRequest().reason == "bank2xls_conversion"
+
+
+def test_processing_time_is_kept_to_the_millisecond_so_dynamodb_can_store_it():
+    assert ConsumeRequest(processingTime=2.5965244401640344e-159).conversion_metadata() == {"processingTime": 0.0}
+    assert ConsumeRequest(metadata={"processingTime": 2.34567}).conversion_metadata() == {"processingTime": 2.346}
