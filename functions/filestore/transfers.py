@@ -40,18 +40,7 @@ def request_upload(session: SessionItem, disk: Any, folder: Any, file_name: Any)
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None:
         raise BadUploadTarget()
-    token = new_token(24)
-    valid_until = datetime.now(UTC) + timedelta(seconds=config.upload_token_seconds)
-    TransferToken(
-        f"UPLOAD#{token_hash(token)}",
-        "TOKEN",
-        user_id=session.user_id,
-        disk=location.disk,
-        key=location.key,
-        file_name=location.file_name,
-        valid_until=valid_until,
-        expires_at=valid_until,
-    ).save()
+    token = _issue("UPLOAD", session, location, config.upload_token_seconds)
     form = storage.presigned_post(
         config.bucket_name, location.key, max_bytes=config.max_upload_bytes, expires_in=config.upload_token_seconds
     )
@@ -97,19 +86,7 @@ def request_download(session: SessionItem, disk: Any, folder: Any, file_name: An
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None or storage.head_object(config.bucket_name, location.key) is None:
         raise BadDownloadTarget()
-    token = new_token(24)
-    valid_until = datetime.now(UTC) + timedelta(seconds=timeout)
-    TransferToken(
-        f"DOWNLOAD#{token_hash(token)}",
-        "TOKEN",
-        user_id=session.user_id,
-        disk=location.disk,
-        key=location.key,
-        file_name=location.file_name,
-        valid_until=valid_until,
-        expires_at=valid_until + timedelta(days=1),
-    ).save()
-    return {"download_token": token}
+    return {"download_token": _issue("DOWNLOAD", session, location, timeout)}
 
 
 def download(session: SessionItem, token: str) -> Download:
@@ -167,6 +144,23 @@ def listing(session: SessionItem, disk: Any, folder: Any) -> dict[str, Any]:
 
 def disks() -> dict[str, list[str]]:
     return {"disks": settings().disk_names}
+
+
+def _issue(kind: str, session: SessionItem, location: paths.Location, seconds: int) -> str:
+    """A random token for one user's one file, stored hashed, valid `seconds`, then removed by TTL."""
+    token = new_token(24)
+    valid_until = datetime.now(UTC) + timedelta(seconds=seconds)
+    TransferToken(
+        f"{kind}#{token_hash(token)}",
+        "TOKEN",
+        user_id=session.user_id,
+        disk=location.disk,
+        key=location.key,
+        file_name=location.file_name,
+        valid_until=valid_until,
+        expires_at=valid_until + timedelta(days=1),
+    ).save()
+    return token
 
 
 def _grant(kind: str, token: str, session: SessionItem, invalid: Exception) -> TransferToken:
