@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-import urllib3
+from shared.json_http import JsonHttp, Unreachable
 
 SETTLED = "Settled"
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
@@ -54,14 +53,9 @@ class BtcpayInvoice:
         return self.status == SETTLED
 
 
-_pool = urllib3.PoolManager(num_pools=4, maxsize=4, retries=False)
-
-
 class BtcpayClient:
     def __init__(self, base_url: str, api_key: str, timeout: float = 10.0) -> None:
-        self._base = base_url.rstrip("/")
-        self._key = api_key
-        self._timeout = urllib3.Timeout(connect=min(timeout, 3.0), read=timeout)
+        self._http = JsonHttp(base_url, {"Authorization": f"token {api_key}"}, timeout)
 
     def get_invoice(self, store_id: str, invoice_id: str) -> BtcpayInvoice:
         # The ids may come from a webhook body: quoted, they stay one path segment each.
@@ -76,16 +70,10 @@ class BtcpayClient:
         return _invoice(data)
 
     def _request(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
-        headers = {"Authorization": f"token {self._key}", "Accept": "application/json"}
         try:
-            response = _pool.request(method, self._base + path, headers=headers, timeout=self._timeout)
-        except urllib3.exceptions.HTTPError as exc:
-            raise BtcpayError(f"BTCPay unreachable: {type(exc).__name__}") from None
-        try:
-            data = json.loads(response.data or b"{}")
-        except ValueError:
-            data = {}
-        return response.status, data if isinstance(data, dict) else {}
+            return self._http.request(method, path)
+        except Unreachable as exc:
+            raise BtcpayError(f"BTCPay unreachable: {exc}") from None
 
 
 def _invoice(data: dict[str, Any]) -> BtcpayInvoice:

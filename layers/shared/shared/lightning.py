@@ -7,11 +7,10 @@ contract test runs this client against a real LNbits server.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-import urllib3
+from shared.json_http import JsonHttp, Unreachable
 
 
 class LightningError(Exception):
@@ -28,14 +27,9 @@ class LightningInvoice:
     payment_request: str
 
 
-_pool = urllib3.PoolManager(num_pools=4, maxsize=4, retries=False)
-
-
 class LightningClient:
     def __init__(self, base_url: str, api_key: str, timeout: float = 10.0) -> None:
-        self._base = base_url.rstrip("/")
-        self._key = api_key
-        self._timeout = urllib3.Timeout(connect=min(timeout, 3.0), read=timeout)
+        self._http = JsonHttp(base_url, {"X-Api-Key": api_key}, timeout)
 
     def create_invoice(self, amount_sat: int, memo: str, expiry_seconds: int) -> LightningInvoice:
         body = {"out": False, "amount": amount_sat, "memo": memo, "expiry": expiry_seconds}
@@ -56,18 +50,8 @@ class LightningClient:
             raise LightningError(f"payment status refused (HTTP {status})")
         return data.get("paid") is True
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        headers = {"X-Api-Key": self._key, "Accept": "application/json"}
-        payload = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            payload = json.dumps(body).encode()
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
         try:
-            response = _pool.request(method, self._base + path, body=payload, headers=headers, timeout=self._timeout)
-        except urllib3.exceptions.HTTPError as exc:
-            raise LightningError(f"wallet unreachable: {type(exc).__name__}") from None
-        try:
-            data = json.loads(response.data or b"{}")
-        except ValueError:
-            data = {}
-        return response.status, data if isinstance(data, dict) else {}
+            return self._http.request(method, path, body)
+        except Unreachable as exc:
+            raise LightningError(f"wallet unreachable: {exc}") from None
