@@ -141,6 +141,48 @@ def cinq_traffic(base: str, console: str) -> None:
     assert me_id
 
 
+def invoice_api_traffic(base: str) -> None:
+    """Every invoice_api function serves requests (the seeded demo users log in)."""
+    login = requests.post(
+        f"{base}/api/v1/login", json={"email": "example.one@example.com", "password": "password"}, timeout=15
+    ).json()
+    auth = {"Authorization": f"Bearer {login['data']['token']}"}
+    requests.get(f"{base}/api/v1/users", headers=auth, timeout=10)
+    requests.get(f"{base}/api/v1/users/1", headers=auth, timeout=10)
+    requests.get(f"{base}/api/v1/invoices?paid[eq]=1", headers=auth, timeout=30)
+    created = requests.post(
+        f"{base}/api/v1/invoices", json={"user_id": 1, "type": "P", "paid": 0, "value": 10}, headers=auth, timeout=10
+    ).json()["data"]
+    requests.get(f"{base}/api/v1/invoices/{created['id']}", headers=auth, timeout=10)
+    requests.patch(f"{base}/api/v1/invoices/{created['id']}", json={"paid": 1}, headers=auth, timeout=10)
+    requests.delete(f"{base}/api/v1/invoices/{created['id']}", headers=auth, timeout=10)
+    requests.get(f"{base}/api/v1/nothing", timeout=10)
+    requests.post(f"{base}/api/v1/logout", headers=auth, timeout=10)
+
+
+def filestore_traffic(base: str) -> None:
+    """Every filestore function serves requests: sign-up, login, a small file's whole life."""
+    user = {"username": f"b{os.urandom(4).hex()}", "lastname": "Bench", "firstname": "Mark", "password": "secret1"}
+    token = requests.post(f"{base}/api/user/sign", json=user, timeout=15).json()["token"]
+    requests.get(f"{base}/api/user/login", params={"username": user["username"], "password": "secret1"}, timeout=15)
+    where = {"user_token": token, "disk": "main", "folder": "bench", "file_name": "a.txt"}
+    upload = requests.post(f"{base}/api/files/upload/request", json=where, timeout=10).json()["upload_token"]
+    requests.post(
+        f"{base}/api/files/upload/{upload}",
+        params={"user_token": token},
+        files={"file": ("a.txt", b"bench", "text/plain")},
+        timeout=10,
+    )
+    download = requests.get(f"{base}/api/files/download/request", params={**where, "timeout": 60}, timeout=10).json()[
+        "download_token"
+    ]
+    requests.get(f"{base}/api/files/download/{download}", params={"user_token": token}, timeout=10)
+    requests.get(f"{base}/api/files/list", params={"user_token": token, "disk": "main"}, timeout=10)
+    requests.get(f"{base}/api/files/disks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    requests.delete(f"{base}/api/files/delete", params=where, timeout=10)
+    requests.get(f"{base}/api/nothing", timeout=10)
+
+
 def bench_consume_calls(template: Template, stack: LocalStack) -> None:
     """DynamoDB requests one consume makes, counted at the SDK's HTTP layer, handler called in-process."""
     section("bank2xls: DynamoDB calls per POST /api/credits/consume")
@@ -253,6 +295,8 @@ def main() -> None:
         lnupload_traffic(base, console)
         bank2xls_traffic(f"http://127.0.0.1:{template.api('bank2xls').port}", console)
         cinq_traffic(f"http://127.0.0.1:{template.api('cinq').port}", console)
+        invoice_api_traffic(f"http://127.0.0.1:{template.api('invoice_api').port}")
+        filestore_traffic(f"http://127.0.0.1:{template.api('filestore').port}")
         for api in APIS:
             bench_rss(stack, api)
         http_seconds = bench_throughput(base)
