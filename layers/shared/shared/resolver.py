@@ -30,10 +30,12 @@ ValidationMapper = Callable[[Sequence[Any]], DomainError]
 
 
 class ApiResolver(APIGatewayHttpResolver):
-    """APIGatewayHttpResolver that can adjust raw events before routing and validation."""
+    """APIGatewayHttpResolver that renders domain errors in its API's envelope and can adjust raw
+    events before routing and validation."""
 
-    def __init__(self, *, normalizers: Sequence[EventNormalizer] = (), **kwargs: Any) -> None:
+    def __init__(self, *, envelope: Envelope, normalizers: Sequence[EventNormalizer] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._envelope = envelope
         self._normalizers = tuple(normalizers)
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
@@ -43,7 +45,13 @@ class ApiResolver(APIGatewayHttpResolver):
         return super().resolve(adjusted, context)
 
     def render_error(self, error: DomainError) -> Response:
-        raise NotImplementedError  # replaced per instance by api_resolver()
+        status, body = self._envelope(error)
+        return Response(
+            status_code=status,
+            content_type=content_types.APPLICATION_JSON,
+            body=_to_json(body),
+            headers=dict(error.headers),
+        )
 
 
 def _to_json(value: Any) -> str:
@@ -72,6 +80,7 @@ def api_resolver(
     json_body_deserializer: Callable[[str], Any] | None = None,
 ) -> ApiResolver:
     app = ApiResolver(
+        envelope=envelope,
         cors=cors,
         enable_validation=True,
         normalizers=normalizers,
@@ -79,15 +88,7 @@ def api_resolver(
         json_body_deserializer=json_body_deserializer,
     )
     unknown_route = not_found or NotFound()
-
-    def render(error: DomainError) -> Response:
-        status, body = envelope(error)
-        return Response(
-            status_code=status,
-            content_type=content_types.APPLICATION_JSON,
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-            headers=dict(error.headers),
-        )
+    render = app.render_error
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:
@@ -120,5 +121,4 @@ def api_resolver(
         logger.exception("unexpected error")
         return render(InternalError())
 
-    app.render_error = render  # type: ignore[method-assign]
     return app
