@@ -30,7 +30,7 @@ from tools.bench_invoice_api import bench as bench_invoice_api
 from tools.local import bootstrap
 from tools.local.local_values import CONSOLE_PORT
 from tools.local.server import LocalStack
-from tools.local.template import ROOT, Template
+from tools.local.template import ROOT, Function, Template
 from tools.local.worker import LambdaContext
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -186,11 +186,13 @@ def filestore_traffic(base: str) -> None:
 def bench_consume_calls(template: Template, stack: LocalStack) -> None:
     """DynamoDB requests one consume makes, counted at the SDK's HTTP layer, handler called in-process."""
     section("bank2xls: DynamoDB calls per POST /api/credits/consume")
+    with bootstrap.function_environment(template.functions["Bank2xlsCreditsConsumeFunction"], stack.endpoint):
+        _count_consume_calls()
+
+
+def _count_consume_calls() -> None:
     import botocore.endpoint
 
-    function = template.functions["Bank2xlsCreditsConsumeFunction"]
-    os.environ.update({**bootstrap.local_aws_environment(stack.endpoint), **function.environment})
-    bootstrap.install()
     from bank2xls import credits
     from bank2xls.models import UserItem
     from bank2xls.sessions import Caller
@@ -257,8 +259,16 @@ def bench_throughput(base: str, requests_count: int = 300) -> float:
 
 def bench_in_process(template: Template, stack: LocalStack, http_seconds: float, calls: int = 300) -> None:
     function = template.functions["LnuploadGetInvoiceFunction"]
-    os.environ.update({**bootstrap.local_aws_environment(stack.endpoint), **function.environment})
-    bootstrap.install()
+    with bootstrap.function_environment(function, stack.endpoint):
+        in_process = _time_in_process(function, calls)
+    print(f"handler called in-process   {1 / in_process:8.1f} calls/s ({in_process * 1000:.2f} ms/call)")
+    overhead = http_seconds - in_process
+    ratio = http_seconds / in_process
+    print(f"local HTTP + worker hop     {overhead * 1000:8.2f} ms/req overhead, {ratio:.2f}x in-process")
+
+
+def _time_in_process(function: Function, calls: int) -> float:
+    """Seconds per call of the getInvoice handler in this process (its environment already set)."""
     from lnupload.handlers.get_invoice import lambda_handler
 
     event: dict[str, Any] = json.loads((ROOT / "events/lnupload/get_invoice.json").read_text())
@@ -274,10 +284,7 @@ def bench_in_process(template: Template, stack: LocalStack, http_seconds: float,
     finally:
         sys.stdout.close()
         sys.stdout = sys_stdout
-    print(f"handler called in-process   {1 / in_process:8.1f} calls/s ({in_process * 1000:.2f} ms/call)")
-    overhead = http_seconds - in_process
-    ratio = http_seconds / in_process
-    print(f"local HTTP + worker hop     {overhead * 1000:8.2f} ms/req overhead, {ratio:.2f}x in-process")
+    return in_process
 
 
 def main() -> None:

@@ -13,10 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,23 +23,11 @@ from tools.local.template import ROOT, Template
 OPENAPI_DIR = ROOT / "openapi"
 
 
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def build(api_name: str, template: Template | None = None) -> dict[str, Any]:
     template = template or Template()
     api = template.api(api_name)
     functions = [template.functions[route.function] for route in api.routes]
-    bootstrap.install()
-    with _environment(functions[0].environment):
+    with bootstrap.function_environment(functions[0]):
         for function in functions:
             importlib.import_module(function.module)
         module = importlib.import_module(f"{api_name}.api")

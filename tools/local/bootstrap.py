@@ -41,10 +41,11 @@ def local_aws_environment(endpoint: str) -> dict[str, str]:
 
 
 @contextmanager
-def function_environment(function: Function, endpoint: str) -> Iterator[None]:
-    """Runs a function's code in this process as Lambda would: its environment, the local AWS endpoint."""
+def function_environment(function: Function, endpoint: str | None = None) -> Iterator[None]:
+    """Runs a function's code in this process as Lambda would: its environment, and the local AWS
+    endpoint when one is given (code that only imports, like the OpenAPI tool, needs none)."""
     saved = dict(os.environ)
-    os.environ.update({**local_aws_environment(endpoint), **function.environment})
+    os.environ.update({**(local_aws_environment(endpoint) if endpoint else {}), **function.environment})
     install()
     try:
         yield

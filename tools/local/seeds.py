@@ -30,4 +30,3 @@ def seed_all(template: Template, endpoint: str) -> None:
         )
         dynamo.applied(lambda: gift.save(condition=gift.__class__.pk.does_not_exist()))
         importlib.import_module("shared.aws").reset()
-        importlib.import_module("shared.secrets")._providers.clear()

@@ -5,6 +5,9 @@ Values are never logged; callers hold them only in memory.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from aws_lambda_powertools.utilities import parameters
 
 from shared.aws import client
@@ -20,14 +23,12 @@ def get_secret(name: str) -> str:
     return str(value)
 
 
-_providers: dict[int, parameters.SecretsProvider] = {}
-
-
 def _provider() -> parameters.SecretsProvider:
-    # Built on our cached client so the endpoint override and timeouts apply.
-    sm = client("secretsmanager")
-    key = id(sm)
-    if key not in _providers:
-        _providers.clear()
-        _providers[key] = parameters.SecretsProvider(boto3_client=sm)
-    return _providers[key]
+    return _provider_for(client("secretsmanager"))
+
+
+@cache
+def _provider_for(secretsmanager: Any) -> parameters.SecretsProvider:
+    # Built on our cached client, so the endpoint override and timeouts apply; a new client
+    # (shared.aws.reset) gets a new provider with an empty value cache.
+    return parameters.SecretsProvider(boto3_client=secretsmanager)
