@@ -5,7 +5,6 @@ The buyer receives the code by e-mail (it is shown only once and never stored).
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,6 +16,7 @@ from cinq import codes, gifts, money
 from cinq.errors import InvalidRequest, InvalidSignature, InvoiceNotSettled, PaymentProviderError
 from cinq.models import GiftCode, PaymentRecord
 from cinq.settings import settings
+from shared import body
 from shared.btcpay import BtcpayClient, BtcpayError, BtcpayInvoiceNotFound, verify_signature
 from shared.dynamo import failed_conditions
 from shared.mail import send_mail
@@ -133,10 +133,7 @@ def _cents(amount: Decimal) -> int:
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        raise InvalidRequest("Invalid JSON payload") from None
+    value = body.parse_json(raw)
     if not isinstance(value, dict):
         raise InvalidRequest("Invalid JSON payload")
     return value

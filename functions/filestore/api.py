@@ -7,7 +7,6 @@ string, a JSON body or a form body, whatever the method; the session token from
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from filestore import errors, users
 from filestore.models import SessionItem
+from shared.body import UnreadableBody
 from shared.errors import DomainError
 from shared.resolver import api_resolver, cors_config
 from shared.settings import CorsSettings
@@ -53,6 +53,8 @@ def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
 
 def invalid_request(_problems: Sequence[Any]) -> DomainError:
     path = app.current_event.path
+    if path == "/api/user/sign":  # an unreadable body: every field is missing
+        return errors.SignUpRefused(users.broken_rules({}))
     if path.startswith("/api/files/upload/") and path != "/api/files/upload/request":
         return errors.InvalidUploadToken()
     if path.startswith("/api/files/download/") and path != "/api/files/download/request":
@@ -74,21 +76,19 @@ def params() -> dict[str, Any]:
     event = app.current_event
     merged: dict[str, Any] = dict(event.query_string_parameters or {})
     content_type = event.headers.get("content-type", "")
-    if content_type.startswith("multipart/"):
+    if content_type.startswith("multipart/") or not event.body:
+        return merged
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        merged.update(parse_qsl(event.decoded_body or "", keep_blank_values=True))
         return merged
     try:
-        body = event.decoded_body or ""
-    except ValueError:  # not UTF-8 (a raw binary upload): no parameters in it
-        return merged
-    if body and content_type.startswith("application/x-www-form-urlencoded"):
-        merged.update(parse_qsl(body, keep_blank_values=True))
-    elif body:
-        try:
-            decoded = json.loads(body)
-        except ValueError:
-            decoded = None
-        if isinstance(decoded, dict):
-            merged.update(decoded)
+        decoded = event.json_body
+    except UnreadableBody:
+        if content_type.startswith("application/json"):
+            raise
+        decoded = None  # some other text: no parameters in it
+    if isinstance(decoded, dict):
+        merged.update(decoded)
     return merged
 
 

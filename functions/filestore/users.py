@@ -36,14 +36,19 @@ def _password_ok(value: Any) -> bool:
     return isinstance(value, str) and 6 <= len(value) <= 15
 
 
+def broken_rules(fields: dict[str, Any]) -> dict[str, str]:
+    """Sign-up's field -> message map ("" for a correct field), before any lookup."""
+    return {
+        "username": "" if _username_ok(fields.get("username")) else USERNAME_RULE,
+        "lastname": "" if _name_ok(fields.get("lastname")) else NAME_RULE,
+        "firstname": "" if _name_ok(fields.get("firstname")) else NAME_RULE,
+        "password": "" if _password_ok(fields.get("password")) else PASSWORD_RULE,
+    }
+
+
 def sign_up(fields: dict[str, Any]) -> dict[str, Any]:
     username, lastname, firstname, password = (fields.get(k) for k in ("username", "lastname", "firstname", "password"))
-    problems = {
-        "username": "" if _username_ok(username) else USERNAME_RULE,
-        "lastname": "" if _name_ok(lastname) else NAME_RULE,
-        "firstname": "" if _name_ok(firstname) else NAME_RULE,
-        "password": "" if _password_ok(password) else PASSWORD_RULE,
-    }
+    problems = broken_rules(fields)
     if not problems["username"] and _exists(str(username)):
         problems["username"] = TAKEN
     if any(problems.values()):

@@ -8,7 +8,6 @@ refusal each endpoint documents (403 for login, 404 for an id that is not a user
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from urllib.parse import parse_qsl
 from invoice_api import auth, errors
 from invoice_api.models import AccessToken
 from invoice_api.schemas import Failure
+from shared import body
 from shared.errors import DomainError
 from shared.http import coerce_json_content_type
 from shared.resolver import api_resolver, cors_config
@@ -96,14 +96,15 @@ def json_bodies(event: dict[str, Any]) -> dict[str, Any]:
     declared = headers.get("content-type", "")
     if declared.startswith(("application/json", "multipart/")) or not event.get("body"):
         return event
-    adjusted = coerce_json_content_type(event)
-    text = str(adjusted.get("body") or "")
-    if adjusted.get("isBase64Encoded"):
-        return event
+    try:
+        text = body.text(event)
+    except body.UnreadableBody:
+        return coerce_json_content_type(event)  # refused as unreadable when the route reads it
     if text.lstrip().startswith(("{", "[")):
-        return adjusted
+        return coerce_json_content_type(event)
     if declared.startswith("application/x-www-form-urlencoded"):
-        return {**adjusted, "body": json.dumps(dict(parse_qsl(text, keep_blank_values=True)))}
+        fields = json.dumps(dict(parse_qsl(text, keep_blank_values=True)))
+        return {**coerce_json_content_type(event), "body": fields, "isBase64Encoded": False}
     return event
 
 
@@ -114,7 +115,7 @@ app = api_resolver(
     not_found=lambda: unknown_route(),
     normalizers=[json_bodies],
     # JSON numbers as exact decimals: "value": 9000.10 never becomes a float.
-    json_body_deserializer=functools.partial(json.loads, parse_float=Decimal),
+    parse_float=Decimal,
 )
 OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 500)}
 

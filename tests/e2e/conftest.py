@@ -8,18 +8,12 @@ payment fakes are skipped there).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tools.local.template import ROOT
+from tools.local.running import LOG, local_stack
 
-LOG = ROOT / ".local" / "e2e-server.log"
 LOCAL_URLS = {
     "lnupload": "http://127.0.0.1:3000",
     "bank2xls": "http://127.0.0.1:3001",
@@ -34,30 +28,16 @@ def base_url(api: str) -> str:
     return os.environ.get(f"{api.upper()}_URL", LOCAL_URLS[api]).rstrip("/")
 
 
-def _answers(url: str) -> bool:
-    host, port = url.removeprefix("http://").split(":")
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, int(port))) == 0
-
-
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[None]:
-    if "LNUPLOAD_URL" in os.environ or _answers(LOCAL_URLS["lnupload"]):
+    if "LNUPLOAD_URL" in os.environ:
         yield
         return
-    LOG.parent.mkdir(exist_ok=True)
-    with Path(LOG).open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tools.local.server"], cwd=ROOT, stderr=log, stdout=log)
-        deadline = time.monotonic() + 60
-        while b"ready" not in LOG.read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"local server did not start:\n{LOG.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield
-        process.terminate()
-        process.wait(timeout=20)
+    try:
+        with local_stack(LOG.with_name("e2e-server.log")):
+            yield
+    except RuntimeError as failure:
+        pytest.fail(str(failure))
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -38,7 +38,9 @@ import boto3
 import requests
 from botocore.exceptions import ClientError
 
+from tools.local import http_server
 from tools.local.btcpay import FakeBtcpay
+from tools.local.http_server import LocalServer
 from tools.local.lightning import FakeWallet
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -279,27 +281,17 @@ def sent_mail(aws_endpoint: str, to: str | None = None) -> list[dict[str, str]]:
     return messages
 
 
-def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+def serve(console: Console, port: int, host: str = "127.0.0.1") -> LocalServer:
+    def respond(request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        status, content_type, data = console.dispatch(request.command, request.path, headers, body)
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(data)))
+        request.send_header("Access-Control-Allow-Origin", "*")
+        request.end_headers()
+        request.wfile.write(data)
 
-        def _any(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            status, content_type, data = console.dispatch(self.command, self.path, headers, body)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _any
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return http_server.serve(port, respond, host, name="dev-console")

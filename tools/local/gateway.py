@@ -21,10 +21,12 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tools.local import http_server
+from tools.local.http_server import LocalServer
 from tools.local.template import ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
@@ -226,41 +228,30 @@ def api_document(api: HttpApi, path: str) -> GatewayResponse:
     return GatewayResponse(200, [("Content-Type", "text/html; charset=utf-8")], page)
 
 
-def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "local-http-api"
+def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> LocalServer:
+    def respond(request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        if length > HTTP_API_MAX_BODY:
+            response = gateway_error(413, "Request Entity Too Large")
+            request.close_connection = True
+        else:
+            body = request.rfile.read(length) if length else b""
+            response = handle(
+                api,
+                invoke,
+                request.command,
+                request.path,
+                list(request.headers.items()),
+                body,
+                request.client_address[0],
+                request.headers.get("Host", f"{host}:{api.port}"),
+            )
+        request.send_response(response.status)
+        for name, value in response.headers:
+            request.send_header(name, value)
+        request.send_header("Content-Length", str(len(response.body)))
+        request.end_headers()
+        if request.command != "HEAD":
+            request.wfile.write(response.body)
 
-        def _any(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > HTTP_API_MAX_BODY:
-                response = gateway_error(413, "Request Entity Too Large")
-                self.close_connection = True
-            else:
-                body = self.rfile.read(length) if length else b""
-                response = handle(
-                    api,
-                    invoke,
-                    self.command,
-                    self.path,
-                    list(self.headers.items()),
-                    body,
-                    self.client_address[0],
-                    self.headers.get("Host", f"{host}:{api.port}"),
-                )
-            self.send_response(response.status)
-            for name, value in response.headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _any
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host, api.port), Handler)
-    server.daemon_threads = True
-    return server
+    return http_server.serve(api.port, respond, host, name="local-http-api")

@@ -4,14 +4,14 @@ from typing import Any
 
 from cinq import gifts, purchases
 from cinq.api import app, route
-from shared.http import raw_body
+from shared import body
 from shared.observability import http_entrypoint
 
 
 @route("POST", "btcpay-webhook", summary="BTCPay Server webhook (BTCPay-Sig required)")
 def btcpay_webhook() -> dict[str, Any]:
     event = app.current_event
-    outcome = purchases.btcpay_event(raw_body(event.raw_event), event.headers.get("btcpay-sig"))
+    outcome = purchases.btcpay_event(body.raw(event.raw_event), event.headers.get("btcpay-sig"))
     answer: dict[str, Any] = {"success": True, "requestId": event.request_context.request_id, **outcome}
     if outcome["action"] == "created":
         gift = answer.pop("gift")

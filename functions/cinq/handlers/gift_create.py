@@ -22,7 +22,7 @@ def gift_create() -> Response[Any]:
         code, gift = bought
     else:
         admin.require_service(event.headers.get("authorization"), event.headers.get("x-api-key"))
-        body = GiftCreate.model_validate_json(event.decoded_body or "")
+        body = GiftCreate.model_validate(event.json_body or {})
         code, gift = gifts.create(source="admin", **body.model_dump())
     return created({"success": True, "code": code, "gift_code": gifts.summary(gift), "message": STORE_IT})
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from filestore import transfers
 from filestore.api import app, session
-from shared.http import raw_body
+from shared import body
 from shared.multipart import single_file
 from shared.observability import http_entrypoint
 
@@ -13,7 +13,7 @@ from shared.observability import http_entrypoint
 def upload(token: str) -> dict[str, Any]:
     caller = session(from_body=False)
     event = app.current_event
-    content, content_type = single_file(raw_body(event.raw_event), event.headers.get("content-type"))
+    content, content_type = single_file(body.raw(event.raw_event), event.headers.get("content-type"))
     return transfers.upload(caller, token, content, content_type)
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
-
-TEXT_TYPES = ("application/json", "text/")
 
 
 def coerce_json_content_type(event: dict[str, Any]) -> dict[str, Any]:
@@ -18,22 +15,10 @@ def coerce_json_content_type(event: dict[str, Any]) -> dict[str, Any]:
     declared = headers.get("content-type", "")
     if declared.startswith(("multipart/", "application/json")):
         return event
-    body = event.get("body")
-    if body and event.get("isBase64Encoded"):
-        try:
-            body = base64.b64decode(body).decode("utf-8")
-        except ValueError:
-            return event
-        event = {**event, "body": body, "isBase64Encoded": False}
+    # The body stays as sent (base64 or not): shared.body decodes it when a route reads it.
     headers["content-type"] = "application/json"
     return {**event, "headers": headers}
 
 
 def source_ip(event: dict[str, Any]) -> str:
     return str(event.get("requestContext", {}).get("http", {}).get("sourceIp", ""))
-
-
-def raw_body(event: dict[str, Any]) -> bytes:
-    """The request body exactly as sent (signatures are computed over these bytes)."""
-    body = event.get("body") or ""
-    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()

@@ -8,19 +8,24 @@ so a client never sees a bare gateway error, a stack trace or exception text.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
 from aws_lambda_powertools.shared.json_encoder import Encoder
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import ValidationError
 
+from shared import body
 from shared.errors import DomainError, InternalError, InvalidRequest, NotFound
 from shared.observability import logger
 
@@ -29,14 +34,41 @@ EventNormalizer = Callable[[dict[str, Any]], dict[str, Any]]
 ValidationMapper = Callable[[Sequence[Any]], DomainError]
 
 
+class RequestEvent(APIGatewayProxyEventV2):
+    """The HTTP API event whose body is read only through `shared.body` (strict UTF-8, bounded JSON)."""
+
+    @cached_property
+    def decoded_body(self) -> str | None:
+        return body.text(self.raw_event) if self.body else self.body
+
+    @cached_property
+    def json_body(self) -> Any:
+        return self._json_deserializer(self.decoded_body) if self.decoded_body else None
+
+
+class BodyValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, with a multipart body that names no boundary refused as unreadable
+    (Powertools raises a bare ValueError for it)."""
+
+    def _get_body(self, app: Any) -> dict[str, Any]:
+        content_type = app.current_event.headers.get("content-type", "").lower()
+        if content_type.startswith("multipart/") and "boundary=" not in content_type:
+            raise body.UnreadableBody("multipart without boundary")
+        return super()._get_body(app)
+
+
 class ApiResolver(APIGatewayHttpResolver):
-    """APIGatewayHttpResolver that renders domain errors in its API's envelope and can adjust raw
-    events before routing and validation."""
+    """APIGatewayHttpResolver that renders domain errors in its API's envelope, reads bodies through
+    `shared.body`, and can adjust raw events before routing and validation."""
 
     def __init__(self, *, envelope: Envelope, normalizers: Sequence[EventNormalizer] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._envelope = envelope
         self._normalizers = tuple(normalizers)
+        self._request_validation_middleware = BodyValidation()
+
+    def _to_proxy_event(self, event: dict) -> RequestEvent:
+        return RequestEvent(event, self._json_body_deserializer)
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         adjusted = dict(event)
@@ -77,7 +109,7 @@ def api_resolver(
     invalid_request: ValidationMapper = lambda _errors: InvalidRequest(),
     not_found: DomainError | Callable[[], DomainError] | None = None,
     normalizers: Sequence[EventNormalizer] = (),
-    json_body_deserializer: Callable[[str], Any] | None = None,
+    parse_float: Callable[[str], Any] = float,
 ) -> ApiResolver:
     app = ApiResolver(
         envelope=envelope,
@@ -85,7 +117,7 @@ def api_resolver(
         enable_validation=True,
         normalizers=normalizers,
         serializer=_to_json,
-        json_body_deserializer=json_body_deserializer,
+        json_body_deserializer=functools.partial(body.parse_json, parse_float=parse_float),
     )
     unknown_route = not_found or NotFound()
     render = app.render_error
@@ -106,6 +138,11 @@ def api_resolver(
     def _unsupported_body(error: RequestUnsupportedContentType) -> Response:
         # A body of a type Powertools cannot read (text/plain, say) is an invalid request, not a 500.
         return render(invalid_request(error.errors()))
+
+    @app.exception_handler(body.UnreadableBody)
+    def _unreadable(error: body.UnreadableBody) -> Response:
+        logger.info("request body unreadable", extra={"reason": str(error)})
+        return render(invalid_request([{"loc": ("body",), "type": "body_unreadable", "msg": str(error)}]))
 
     @app.exception_handler(ValidationError)
     def _invalid_model(error: ValidationError) -> Response:

@@ -1,0 +1,48 @@
+"""A local stack for scripts and tests: the one already answering, or `make run`'s server started for the run."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tools.local.template import ROOT, Template
+
+LOG = ROOT / ".local" / "server.log"
+
+
+def answers(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def local_urls() -> dict[str, str]:
+    """Each HTTP API's local base URL, by API name (ports from the template)."""
+    return {api.name: f"http://127.0.0.1:{api.port}" for api in Template().http_apis.values()}
+
+
+@contextmanager
+def local_stack(log: Path = LOG, timeout: float = 90) -> Iterator[None]:
+    """Yields once every API answers; stops the server afterwards only if it started it here."""
+    ports = [api.port for api in Template().http_apis.values()]
+    if all(answers(port) for port in ports):
+        yield
+        return
+    log.parent.mkdir(exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "tools.local.server"], cwd=ROOT, stderr=output, stdout=output)
+        try:
+            deadline = time.monotonic() + timeout
+            while b"ready" not in log.read_bytes():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"local server did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.2)
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
