@@ -90,6 +90,14 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
     return {"id": user_id, "email": email, "created_at": iso(now)}
 
 
+def login_subject(raw_email: str) -> str:
+    """The account a login names, as its brute-force counter knows it: the stored form of the address."""
+    try:
+        return normalize_email(raw_email)
+    except InvalidEmail:
+        return raw_email.strip().lower()
+
+
 def login(raw_email: str, password: str) -> dict[str, Any]:
     try:
         email = normalize_email(raw_email)
