@@ -14,11 +14,13 @@ from pynamodb.transactions import TransactWrite
 from cinq import codes, gifts
 from cinq.errors import (
     BadCredentials,
+    CodeNotFound,
     CodeRedeemed,
     EmailTaken,
     InvalidEmail,
     ServiceUnavailable,
     Unauthorized,
+    UnknownGiftCode,
     WeakPassword,
 )
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
@@ -47,7 +49,10 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
     email = normalize_email(raw_email)
     if not PASSWORD_RULE.fullmatch(password) or len(password) > 256:
         raise WeakPassword()
-    gift = gifts.find(codes.normalize(gift_code))
+    try:
+        gift = gifts.find(codes.normalize(gift_code))
+    except CodeNotFound:
+        raise UnknownGiftCode() from None
     now = datetime.now(UTC)
     user_id = str(uuid.uuid4())
     user = User(
