@@ -116,7 +116,7 @@ app = api_resolver(
     # JSON numbers as exact decimals: "value": 9000.10 never becomes a float.
     json_body_deserializer=functools.partial(json.loads, parse_float=Decimal),
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 429, 500)}
 
 
 def caller() -> AccessToken:
