@@ -87,7 +87,7 @@ def guarded[T](
     try:
         for limit, subject in counters:
             counts.append(_take(table, limit, limit.key(subject)))
-    except Throttled:
+    except BaseException:  # refused (Throttled) or the store failed: what was taken is given back
         _each(counts, _give_back)
         raise
     try:
