@@ -53,19 +53,25 @@ def request_code(raw_email: str, caller: Caller) -> None:
 def verify_code(raw_email: str, code: str, caller: Caller) -> tuple[str, bool]:
     """Signs the caller in; returns (user id, whether the account was just created)."""
     email = normalize_email(raw_email)
-    try:
-        otp = OtpItem.get(f"OTP#{email}", "OTP", consistent_read=True)
-    except OtpItem.DoesNotExist:
-        raise OtpInvalid() from None
+    otp = _current(email)
     if otp.consumed:
         raise OtpConsumed()
     if otp.valid_until <= datetime.now(UTC):
         raise OtpExpired()
-    if otp.attempts >= MAX_WRONG_ATTEMPTS:
-        raise OtpRateLimited()
+    # Each try is counted before the code is compared, by one conditional update: of N parallel
+    # guesses at most MAX_WRONG_ATTEMPTS are ever compared.
+    counted = applied(
+        lambda: otp.update(
+            actions=[OtpItem.attempts.add(1)],
+            condition=(OtpItem.attempts < MAX_WRONG_ATTEMPTS)
+            & (OtpItem.consumed == False)  # noqa: E712
+            & (OtpItem.code_hash == otp.code_hash),
+        )
+    )
+    if not counted:
+        raise _why_not_counted(email, otp.code_hash)
     if not same(otp.code_hash, _hash(email, code.strip())):
-        applied(lambda: otp.update(actions=[OtpItem.attempts.add(1)], condition=OtpItem.consumed == False))  # noqa: E712
-        logger.info("otp mismatch", extra={"attempts": otp.attempts + 1})
+        logger.info("otp mismatch", extra={"attempts": otp.attempts})
         raise OtpInvalid()
     # Single use: only the first of concurrent verifications flips `consumed`.
     if not applied(
@@ -78,6 +84,23 @@ def verify_code(raw_email: str, code: str, caller: Caller) -> tuple[str, bool]:
     user_id, created = _user_for(email)
     sign_in(caller, user_id)
     return user_id, created
+
+
+def _current(email: str) -> OtpItem:
+    try:
+        return OtpItem.get(f"OTP#{email}", "OTP", consistent_read=True)
+    except OtpItem.DoesNotExist:
+        raise OtpInvalid() from None
+
+
+def _why_not_counted(email: str, code_hash: str) -> Exception:
+    """The try was refused: the code got used meanwhile, replaced by a new one, or has no tries left."""
+    otp = _current(email)
+    if otp.code_hash != code_hash:
+        return OtpInvalid()  # compared with a code that no longer exists
+    if otp.consumed:
+        return OtpConsumed()
+    return OtpRateLimited()
 
 
 def _count_request(email: str, caller: Caller) -> None:

@@ -14,11 +14,13 @@ from pynamodb.transactions import TransactWrite
 from cinq import codes, gifts
 from cinq.errors import (
     BadCredentials,
+    CodeNotFound,
     CodeRedeemed,
     EmailTaken,
     InvalidEmail,
     ServiceUnavailable,
     Unauthorized,
+    UnknownGiftCode,
     WeakPassword,
 )
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
@@ -47,7 +49,10 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
     email = normalize_email(raw_email)
     if not PASSWORD_RULE.fullmatch(password) or len(password) > 256:
         raise WeakPassword()
-    gift = gifts.find(codes.normalize(gift_code))
+    try:
+        gift = gifts.find(codes.normalize(gift_code))
+    except CodeNotFound:
+        raise UnknownGiftCode() from None
     now = datetime.now(UTC)
     user_id = str(uuid.uuid4())
     user = User(
@@ -88,6 +93,14 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
         raise CodeRedeemed() from None  # redeemed for another address, or just now
     metrics.add_metric(name="AccountsRegistered", unit="Count", value=1)
     return {"id": user_id, "email": email, "created_at": iso(now)}
+
+
+def login_subject(raw_email: str) -> str:
+    """The account a login names, as its brute-force counter knows it: the stored form of the address."""
+    try:
+        return normalize_email(raw_email)
+    except InvalidEmail:
+        return raw_email.strip().lower()
 
 
 def login(raw_email: str, password: str) -> dict[str, Any]:

@@ -61,6 +61,8 @@ def invalid_request(problems: Sequence[Any]) -> DomainError:
         return errors.InvalidCodeFormat()
     if "password" in fields:
         return errors.WeakPassword()
+    if "contact_id" in fields:
+        return errors.InvalidContactId()
     return errors.InvalidRequest()
 
 

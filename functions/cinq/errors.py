@@ -11,6 +11,10 @@ class InvalidRequest(CinqError):
     code, status, message = "INVALID_REQUEST", 400, "Invalid request parameters"
 
 
+class InvalidContactId(InvalidRequest):
+    message = "Invalid contact_id (a user id: a UUID)"
+
+
 class InvalidEmail(CinqError):
     code, status, message = "INVALID_EMAIL", 400, "Invalid email address"
 
@@ -46,6 +50,12 @@ class InvalidCodeFormat(CinqError):
 
 class CodeNotFound(CinqError):
     code, status, message = "CODE_NOT_FOUND", 404, "Gift code not found"
+
+
+class UnknownGiftCode(CodeNotFound):
+    """auth-register's unknown code: that endpoint documents 400 ("code cadeau invalide"), not 404."""
+
+    status = 400
 
 
 class CodeRedeemed(CinqError):

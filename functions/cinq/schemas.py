@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from shared.validation import Text
@@ -62,6 +64,6 @@ class ContactAdd(Body):
 
 
 class MessageSend(Body):
-    contact_id: Text = Field(max_length=64, description="The contact's user id.")
+    contact_id: UUID = Field(description="The contact's user id (a UUID; anything else is 400).")
     content: Text | None = Field(default=None, max_length=2000, description="1 to 500 characters.")
     is_ping: StrictBool = False

@@ -68,7 +68,7 @@ app = api_resolver(
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 429, 500)}
 
 
 def params() -> dict[str, Any]:

@@ -20,6 +20,13 @@ class BadCredentials(FilestoreError):
     code, status, message = "BAD_CREDENTIALS", 400, "Nom d'utilisateur ou mot de passe incorrect."
 
 
+class TooManyAttempts(FilestoreError):
+    """Login throttled; `Retry-After` says when to try again."""
+
+    code, status = "TOO_MANY_ATTEMPTS", 429
+    message = "Trop de tentatives de connexion. Veuillez réessayer plus tard."
+
+
 class AuthenticationRequired(FilestoreError):
     code, status, message = (
         "AUTHENTICATION_REQUIRED",

@@ -1,4 +1,7 @@
-"""Accounts: sign-up with the documented per-field messages, login, and session tokens."""
+"""Accounts: sign-up with the documented per-field messages, login, and session tokens.
+
+Login is throttled (`shared.throttle.login_counters`: 5 failures a minute for one username from one
+address, 10 in 15 minutes for one username, 50 an hour from one address), then 429."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from filestore.errors import AuthenticationRequired, BadCredentials, SignUpRefused
+from filestore.errors import AuthenticationRequired, BadCredentials, SignUpRefused, TooManyAttempts
 from filestore.models import Counter, SessionItem, UserItem
 from filestore.settings import settings
+from shared import throttle
 from shared.dynamo import applied
 from shared.observability import metrics
 from shared.passwords import hash_password, verify_password
@@ -70,14 +74,26 @@ def sign_up(fields: dict[str, Any]) -> dict[str, Any]:
     return _session_answer(user)
 
 
-def log_in(username: Any, password: Any) -> dict[str, Any]:
+def log_in(username: Any, password: Any, source_ip: str) -> dict[str, Any]:
+    secret = password if isinstance(password, str) else ""
+    if not (isinstance(username, str) and username and len(username) <= 100):
+        return _check(None, secret)  # no account named: refused after the same work, nothing to count
+    counters = throttle.login_counters(_key(username), source_ip)
+    try:
+        return throttle.guarded(
+            settings().table_name, counters, lambda: _check(username, secret), failures=(BadCredentials,)
+        )
+    except throttle.Throttled as refused:
+        raise TooManyAttempts(headers={"Retry-After": str(refused.retry_after)}) from None
+
+
+def _check(username: str | None, secret: str) -> dict[str, Any]:
     user = None
-    if isinstance(username, str) and username and len(username) <= 100:
+    if username is not None:
         try:
             user = UserItem.get(_key(username), "USER", consistent_read=True)
         except UserItem.DoesNotExist:
             user = None
-    secret = password if isinstance(password, str) else ""
     if not verify_password(user.password_hash if user else None, secret) or user is None:
         raise BadCredentials()
     return _session_answer(user)

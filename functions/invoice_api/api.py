@@ -117,7 +117,7 @@ app = api_resolver(
     # JSON numbers as exact decimals: "value": 9000.10 never becomes a float.
     parse_float=Decimal,
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 429, 500)}
 
 
 def caller() -> AccessToken:

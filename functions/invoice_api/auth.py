@@ -1,6 +1,8 @@
 """Personal access tokens like Laravel Sanctum's: `<id>|<40 random characters>` to the client, SHA-256 here.
 
-Login answers the same refusal for an unknown address and a wrong password, after the same argon2 work.
+Login answers the same refusal for an unknown address and a wrong password, after the same argon2 work,
+and is throttled like Laravel's login (`shared.throttle.login_counters`: 5 failures a minute for one
+account from one address, 10 in 15 minutes for one account, 50 an hour from one address), then 429.
 A token works until it expires or its owner logs out with it (the record is deleted; reads are
 consistent, so a revoked token fails at once everywhere).
 """
@@ -13,9 +15,10 @@ import string
 from datetime import UTC, datetime, timedelta
 
 from invoice_api import ids
-from invoice_api.errors import NotAuthorized, Unauthenticated
+from invoice_api.errors import NotAuthorized, TooManyAttempts, Unauthenticated
 from invoice_api.models import AccessToken, Login
 from invoice_api.settings import settings
+from shared import throttle
 from shared.passwords import verify_password
 from shared.tokens import same, token_hash
 
@@ -28,8 +31,18 @@ def login_key(email: str) -> tuple[str, str]:
     return f"LOGIN#{email.strip().lower()}", "LOGIN"
 
 
-def login(email: str, password: str) -> str:
-    """A new token for these credentials, or NotAuthorized (403) whichever of the two is wrong."""
+def login(email: str, password: str, source_ip: str) -> str:
+    """A new token for these credentials, NotAuthorized (403) whichever of the two is wrong, or TooManyAttempts."""
+    counters = throttle.login_counters(login_key(email)[0], source_ip)
+    try:
+        return throttle.guarded(
+            settings().table_name, counters, lambda: _check(email, password), failures=(NotAuthorized,)
+        )
+    except throttle.Throttled as refused:
+        raise TooManyAttempts(headers={"Retry-After": str(refused.retry_after)}) from None
+
+
+def _check(email: str, password: str) -> str:
     try:
         credentials: Login | None = Login.get(*login_key(email), consistent_read=True)
     except Login.DoesNotExist:

@@ -11,6 +11,12 @@ class NotAuthorized(InvoiceApiError):
     code, status, message = "NOT_AUTHORIZED", 403, "Not Authorized"
 
 
+class TooManyAttempts(InvoiceApiError):
+    """Laravel's throttle answer; `Retry-After` says when to try again."""
+
+    code, status, message = "TOO_MANY_ATTEMPTS", 429, "Too Many Attempts."
+
+
 class Unauthenticated(InvoiceApiError):
     code, status, message = "UNAUTHENTICATED", 401, "Unauthenticated."
 

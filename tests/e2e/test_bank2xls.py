@@ -129,6 +129,7 @@ def test_rate_limit_headers_and_the_sixth_request(bank2xls_url):
     assert (
         answers[5].headers["X-RateLimit-Remaining"] == "0" and answers[5].json()["error"]["code"] == "OTP_RATE_LIMITED"
     )
+    assert 0 < int(answers[5].headers["Retry-After"]) <= 3600
 
 
 def test_cors_with_credentials_echoes_allowed_origins_only(bank2xls_url):

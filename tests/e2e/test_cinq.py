@@ -114,7 +114,8 @@ def test_sixteen_clients_redeem_one_code_exactly_one_wins(cinq_url):
             )
         )
     statuses = [answer.status_code for answer in answers]
-    assert statuses.count(200) == 1 and set(statuses) <= {200, 400, 409}
+    # 429: more than 5 at once from one address meet the brute-force guard's cap on attempts in flight
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 400, 409, 429}
 
 
 def test_parallel_contact_adds_stop_at_five(cinq_url):
@@ -190,13 +191,15 @@ def test_brute_force_blocks_one_address_for_an_hour(cinq_url):
     def verify() -> urllib3.BaseHTTPResponse:
         return http.request("POST", f"{cinq_url}/api/gift-verify", json={"code": "CINQ-AAAA-BBBB-CCCC"})
 
-    assert [verify().status for _ in range(4)] == [404] * 4
+    # Five failures each get their own answer, the sixth attempt the spec's 429 for an hour
+    assert [verify().status for _ in range(5)] == [404] * 5
     blocked = verify()
-    assert blocked.status == 429 and blocked.headers["Retry-After"] == "3600"
+    retry_after = int(blocked.headers["Retry-After"])
+    assert blocked.status == 429 and 3590 <= retry_after <= 3600
     assert blocked.json() == {
         "success": False,
         "error": "Too many attempts. Please try again later.",
-        "retryAfter": 3600,
+        "retryAfter": retry_after,
     }
     login = http.request("POST", f"{cinq_url}/api/auth-login", json={"email": "a@b.co", "password": "x"})
     assert login.status == 429

@@ -1,5 +1,6 @@
-"""POST /api/auth-login: e-mail and password for a one-hour JWT and a refresh token. Rate limited per IP."""
+"""POST /api/auth-login: e-mail and password for a one-hour JWT and a refresh token. Rate limited per IP and account."""
 
+from functools import partial
 from typing import Any
 
 from cinq import accounts, guard
@@ -10,7 +11,8 @@ from shared.observability import http_entrypoint
 
 @route("POST", "auth-login", summary="Log in")
 def auth_login(body: Login) -> dict[str, Any]:
-    return guard.guarded("auth-login", ip(), lambda: accounts.login(body.email, body.password))
+    attempt = partial(accounts.login, body.email, body.password)
+    return guard.guarded("auth-login", ip(), attempt, account=accounts.login_subject(body.email))
 
 
 lambda_handler = http_entrypoint(app)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
@@ -9,7 +10,7 @@ from cinq import messages
 from cinq.api import app, caller, route
 from shared.observability import http_entrypoint
 
-ContactId = Annotated[str, Query(max_length=64, description="The contact's user id.")]
+ContactId = Annotated[UUID, Query(description="The contact's user id (a UUID; anything else is 400).")]
 Limit = Annotated[int, Query(ge=1, le=messages.MAX_LIMIT, description="How many (default 50, max 100).")]
 Before = Annotated[datetime | None, Query(description="Only messages before this time (ISO 8601).")]
 
@@ -18,8 +19,8 @@ Before = Annotated[datetime | None, Query(description="Only messages before this
 def messages_list(
     contact_id: ContactId, limit: Limit = messages.DEFAULT_LIMIT, before: Before = None
 ) -> dict[str, Any]:
-    found = messages.history(caller().user_id, contact_id, limit, before)
-    return {"success": True, "messages": found, "contact_id": contact_id, "count": len(found)}
+    found = messages.history(caller().user_id, str(contact_id), limit, before)
+    return {"success": True, "messages": found, "contact_id": str(contact_id), "count": len(found)}
 
 
 lambda_handler = http_entrypoint(app)

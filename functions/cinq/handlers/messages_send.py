@@ -12,7 +12,7 @@ from shared.observability import http_entrypoint
 
 @route("POST", "messages", summary="Send a message or a ping")
 def messages_send(body: MessageSend) -> Response[Any]:
-    sent = messages.send(caller().user_id, body.contact_id, body.content, body.is_ping)
+    sent = messages.send(caller().user_id, str(body.contact_id), body.content, body.is_ping)
     return created({"success": True, "message": sent})
 
 

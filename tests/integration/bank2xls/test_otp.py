@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from bank2xls import otp
+from bank2xls.errors import OtpInvalid, OtpRateLimited
 from bank2xls.models import OtpItem
+from bank2xls.sessions import identify
 from tests.integration.bank2xls.conftest import Browser, last_code
 
 
@@ -86,12 +90,17 @@ def test_five_requests_per_email_per_hour_with_headers(browser):
     assert sixth.status == 429 and sixth.json["error"]["code"] == "OTP_RATE_LIMITED"
     assert sixth.headers["x-ratelimit-limit"] == "5" and sixth.headers["x-ratelimit-remaining"] == "0"
     assert int(sixth.headers["x-ratelimit-reset"]) > datetime.now(UTC).timestamp()
+    # Retry-After: the seconds until the window resets
+    retry_after = int(sixth.headers["retry-after"])
+    assert 0 < retry_after <= 3600
+    assert abs(int(sixth.headers["x-ratelimit-reset"]) - datetime.now(UTC).timestamp() - retry_after) <= 2
 
 
 def test_twenty_requests_per_ip_per_day(bank2xls):
     client = Browser(source_ip=f"198.51.100.{uuid.uuid4().int % 250}")
-    statuses = [client.call("otp_request", {"email": unique_email()}).status for _ in range(21)]
-    assert statuses == [200] * 20 + [429]
+    answers = [client.call("otp_request", {"email": unique_email()}) for _ in range(21)]
+    assert [answer.status for answer in answers] == [200] * 20 + [429]
+    assert 0 < int(answers[-1].headers["retry-after"]) <= 86400
 
 
 def test_logout_ends_the_session_server_side(browser):
@@ -102,3 +111,47 @@ def test_logout_ends_the_session_server_side(browser):
     replay = Browser()
     replay.jar = stolen
     assert replay.call("conversions_history").status == 401
+
+
+def test_thirty_two_parallel_wrong_codes_compare_five(browser):
+    # Given one code sent
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    right = last_code(email)
+    wrong = "000000" if right != "000000" else "111111"
+
+    def verify(_: int) -> str:
+        try:
+            otp.verify_code(email, wrong, identify(None, None, "198.18.0.1"))
+        except OtpInvalid:
+            return "OTP_INVALID"
+        except OtpRateLimited:
+            return "OTP_RATE_LIMITED"
+        return "AUTHENTICATED"
+
+    # When 32 wrong guesses race
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(verify, range(32)))
+    # Then each was counted before its comparison: exactly five compared, the rest refused
+    assert sorted(outcomes) == ["OTP_INVALID"] * 5 + ["OTP_RATE_LIMITED"] * 27
+    assert OtpItem.get(f"OTP#{email}", "OTP").attempts == 5
+    assert browser.call("otp_verify", {"email": email, "otp": right}).json["error"]["code"] == "OTP_RATE_LIMITED"
+
+
+def test_a_right_code_among_parallel_guesses_wins_only_within_the_five_tries(browser):
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    right = last_code(email)
+    guesses = [right if n == 20 else f"{(int(right) + 1 + n) % 1_000_000:06d}" for n in range(32)]
+
+    def verify(code: str) -> str:
+        try:
+            otp.verify_code(email, code, identify(None, None, "198.18.0.2"))
+        except (OtpInvalid, OtpRateLimited) as error:
+            return error.code
+        return "AUTHENTICATED"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(verify, guesses))
+    assert outcomes.count("OTP_INVALID") + outcomes.count("AUTHENTICATED") == 5
+    assert set(outcomes) <= {"OTP_INVALID", "OTP_RATE_LIMITED", "AUTHENTICATED"}

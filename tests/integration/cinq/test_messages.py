@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import uuid
+
 from tests.integration.cinq.conftest import PASSWORD, Client, member
+
+INVALID_CONTACT = "Invalid contact_id (a user id: a UUID)"
 
 
 def circle_of_two():
@@ -79,3 +83,21 @@ def test_an_unavailable_message_store_is_a_503_in_the_envelope(cinq, monkeypatch
         assert error.status == 503 and error.text == "Messaging non disponible"
     else:
         raise AssertionError("expected MessagingUnavailable")
+
+
+def test_a_contact_id_that_is_not_a_uuid_is_400_and_a_stranger_403(cinq):
+    # Given a member with one contact
+    me, friend = circle_of_two()
+    # When contact_id is not a user id at all, Then both endpoints answer the documented 400
+    for bad in ("not-a-uuid", "12345", friend.user["id"] + "x", ""):
+        sent = me.call("messages_send", {"contact_id": bad, "content": "hi"})
+        listed = me.call("messages_list", query={"contact_id": bad})
+        for answer in (sent, listed):
+            assert answer.status == 400, bad
+            assert answer.json == {"success": False, "error": INVALID_CONTACT, "code": "INVALID_REQUEST"}
+    # And a well-formed id outside the circle stays 403; the contact's id in capitals is the contact
+    stranger = str(uuid.uuid4())
+    assert me.call("messages_send", {"contact_id": stranger, "content": "hi"}).status == 403
+    assert me.call("messages_list", query={"contact_id": stranger}).json["code"] == "NOT_IN_CIRCLE"
+    upper = me.call("messages_send", {"contact_id": friend.user["id"].upper(), "content": "hi"})
+    assert upper.status == 201 and upper.json["message"]["receiver_id"] == friend.user["id"]

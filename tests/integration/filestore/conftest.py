@@ -84,11 +84,15 @@ def _place(event: dict[str, Any], params: dict[str, Any], via: str) -> None:
 
 
 class Client:
-    """One user; `token` is its session, sent as `user_token` (or as a bearer) with every call."""
+    """One user; `token` is its session, sent as `user_token` (or as a bearer) with every call.
+    `source_ip`: the event's unless given."""
 
-    def __init__(self, token: str | None = None, user: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, token: str | None = None, user: dict[str, Any] | None = None, source_ip: str | None = None
+    ) -> None:
         self.token = token
         self.user = user or {}
+        self.source_ip = source_ip
 
     @property
     def id(self) -> int:
@@ -112,6 +116,8 @@ class Client:
         body: (raw bytes, content type) replacing the event's body (a file, or anything malformed).
         """
         event = load_event("filestore", name)
+        if self.source_ip:
+            event["requestContext"]["http"]["sourceIp"] = self.source_ip
         event["headers"].pop("authorization", None)
         default_via = "json" if event["headers"].get("content-type", "").startswith("application/json") else "query"
         merged = {k: v for k, v in {**_documented_params(event), **(params or {})}.items() if v is not None}

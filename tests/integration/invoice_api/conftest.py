@@ -34,10 +34,11 @@ class Answer:
 
 
 class Client:
-    """One caller; once logged in, its bearer token goes with every call."""
+    """One caller; once logged in, its bearer token goes with every call. `source_ip`: the event's unless given."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, source_ip: str | None = None) -> None:
         self.token = token
+        self.source_ip = source_ip
 
     def call(
         self,
@@ -50,6 +51,8 @@ class Client:
         headers: dict[str, str] | None = None,
     ) -> Answer:
         event = load_event("invoice_api", name)
+        if self.source_ip:
+            event["requestContext"]["http"]["sourceIp"] = self.source_ip
         event["headers"].pop("authorization", None)
         if self.token:
             event["headers"]["authorization"] = f"Bearer {self.token}"

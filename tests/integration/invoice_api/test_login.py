@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from invoice_api import auth
+from invoice_api.errors import NotAuthorized, TooManyAttempts
 from invoice_api.models import AccessToken
+from invoice_api.seed import DEMO_PASSWORD
+from invoice_api.settings import settings
+from shared import throttle
 from tests.integration.invoice_api.conftest import ONE, Client
 
 REFUSED = {"message": "Not Authorized", "status": 403, "data": []}
 UNAUTHENTICATED = {"message": "Unauthenticated.", "status": 401, "data": []}
+TOO_MANY = {"message": "Too Many Attempts.", "status": 429, "data": []}
+TWO, THREE = "example.two@example.com", "example.three@example.com"
+
+
+def address() -> str:
+    return f"198.51.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+
+def throttled(answer, longest: int) -> bool:
+    return (answer.status, answer.json) == (429, TOO_MANY) and 0 < int(answer.headers["retry-after"]) <= longest
 
 
 def test_login_as_documented(invoice_table):
@@ -119,3 +136,63 @@ def test_authentication_comes_before_validation(invoice_table):
     assert anonymous.call("invoices_list", query={"per_page": "0"}).status == 401
     assert anonymous.call("user_show", path={"user_id": "abc"}).status == 401
     assert anonymous.call("invoice_delete", path={"invoice_id": "abc"}).status == 401
+
+
+def test_five_failures_a_minute_for_one_account_from_one_address_then_429(invoice_table):
+    # Given one address guessing example.two's password
+    guesser = Client(source_ip=address())
+    wrong = [guesser.call("login", {"email": TWO, "password": f"guess-{n}"}) for n in range(5)]
+    # Then the first five get the usual 403, the sixth attempt Laravel's 429, even with the right password
+    assert [(answer.status, answer.json) for answer in wrong] == [(403, REFUSED)] * 5
+    assert throttled(guesser.call("login", {"email": TWO, "password": DEMO_PASSWORD}), 60)
+    assert throttled(guesser.call("login", {"email": " Example.Two@example.com", "password": DEMO_PASSWORD}), 60)
+    # While the owner, from another address, still logs in, and so does another account from this one
+    assert Client(source_ip=address()).call("login", {"email": TWO, "password": DEMO_PASSWORD}).status == 200
+    assert guesser.call("login", {"email": ONE, "password": DEMO_PASSWORD}).status == 200
+
+
+def test_ten_failures_for_one_account_from_any_address_then_429_for_fifteen_minutes(invoice_table):
+    # Given ten addresses trying one wrong password each on example.three
+    for _ in range(10):
+        assert Client(source_ip=address()).call("login", {"email": THREE, "password": "nope"}).status == 403
+    # Then the account refuses every login, the owner's too, until its 15-minute window ends (the trade-off)
+    assert throttled(Client(source_ip=address()).call("login", {"email": THREE, "password": DEMO_PASSWORD}), 900)
+    assert Client(source_ip=address()).call("login", {"email": ONE, "password": DEMO_PASSWORD}).status == 200
+
+
+def test_fifty_failures_from_one_address_then_429_whatever_the_account(invoice_table):
+    # Given an address with 49 failed logins this hour (counted through the same throttle, without argon2)
+    source_ip = address()
+
+    def refused() -> None:
+        raise NotAuthorized()
+
+    for _ in range(49):
+        with pytest.raises(NotAuthorized):
+            throttle.guarded(
+                settings().table_name, [(throttle.LOGIN_IP, source_ip)], refused, failures=(NotAuthorized,)
+            )
+    guesser = Client(source_ip=source_ip)
+    # When one more fails, Then it gets its 403, and the next login from there is 429 for the rest of the hour
+    assert guesser.call("login", {"email": f"{uuid.uuid4().hex[:8]}@example.com", "password": "x"}).status == 403
+    assert throttled(guesser.call("login", {"email": ONE, "password": DEMO_PASSWORD}), 3600)
+    assert Client(source_ip=address()).call("login", {"email": ONE, "password": DEMO_PASSWORD}).status == 200
+
+
+def test_sixteen_parallel_wrong_passwords_check_five(invoice_table):
+    # Given one address and one account, When 16 wrong passwords are tried at once
+    source_ip, email = address(), f"{uuid.uuid4().hex[:8]}@example.com"
+
+    def login(n: int) -> str:
+        try:
+            auth.login(email, f"guess-{n}", source_ip)
+        except NotAuthorized:
+            return "403"
+        except TooManyAttempts:
+            return "429"
+        return "200"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(login, range(16)))
+    # Then exactly five were checked
+    assert sorted(outcomes) == ["403"] * 5 + ["429"] * 11
