@@ -43,11 +43,11 @@ from tools.local.lightning import FakeWallet
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 
-Reply = tuple[int, str, bytes]  # status, content type, body
+Reply = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, other headers
 
 
 def _json(status: int, payload: Any) -> Reply:
-    return status, "application/json", json.dumps(payload).encode()
+    return status, "application/json", json.dumps(payload).encode(), {}
 
 
 class Console:
@@ -131,16 +131,19 @@ class Console:
 
     # ------------------------------------------------------------------ cdn
     def cdn(self, headers: dict[str, str], body: bytes, query: dict[str, str], distribution: str, path: str) -> Reply:
+        """As CloudFront would: the object with its stored type and disposition, plus the policy's headers."""
         if distribution not in self.template.of_type("AWS::CloudFront::Distribution"):
             return _json(404, {"detail": "Unknown distribution"})
         bucket, prefix = self.template.distribution_origin(distribution)
+        policy = self.template.distribution_headers(distribution)
         key = f"{prefix}/{path}" if prefix else path
         try:
             obj = self.s3.get_object(Bucket=bucket, Key=key)
         except ClientError:
             # CloudFront with OAC answers 403 for a missing object.
-            return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
-        return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read()
+            return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>", policy
+        stored = {"Content-Disposition": obj["ContentDisposition"]} if obj.get("ContentDisposition") else {}
+        return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read(), {**stored, **policy}
 
     # --------------------------------------------------------------- stripe
     def stripe_page(
@@ -156,7 +159,7 @@ class Console:
         page = render(object_id)
         if page is None:
             return _json(404, {"detail": f"No such {kind}: {object_id}"})
-        return 200, "text/html; charset=utf-8", page.encode()
+        return 200, "text/html; charset=utf-8", page.encode(), {}
 
     def stripe_complete(self, headers: dict[str, str], body: bytes, query: dict[str, str], object_id: str) -> Reply:
         return self._stripe_action(lambda stripe: stripe.complete_checkout(object_id))
@@ -253,7 +256,7 @@ class Console:
             for i in self.wallet.recent()
         )
         page = (Path(__file__).with_name("console.html")).read_text().replace("{{invoices}}", rows)
-        return 200, "text/html; charset=utf-8", page.encode()
+        return 200, "text/html; charset=utf-8", page.encode(), {}
 
 
 def _loads(body: bytes) -> Any:
@@ -287,9 +290,11 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, content_type, data = console.dispatch(self.command, self.path, headers, body)
+            status, content_type, data, extra = console.dispatch(self.command, self.path, headers, body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in extra.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
