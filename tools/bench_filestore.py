@@ -1,8 +1,9 @@
 """filestore: throughput of a large file through the local server against S3 (moto) directly.
 
-Through the server is what a client does for a large file: an upload request, then the
-presigned POST straight to S3 (fields first, the file last); a download request, then
-GET /api/files/download/{token}, whose 302 leads to a presigned S3 GET. Directly is one
+Through the server is what a client does for a large file: an upload request, the presigned
+POST straight to S3 (fields first, the file last), then the upload address without a file (a
+server-side copy into place); a download request, then GET /api/files/download/{token},
+whose 302 leads to a presigned S3 GET. Directly is one
 boto3 put_object / get_object of the same bytes. Figures are MB/s (10^6 bytes), the
 median of `runs`, each timing the whole client flow (the API calls included).
 
@@ -50,12 +51,18 @@ def _sign_up(filestore_url: str) -> str:
 
 def _upload_through_server(filestore_url: str, token: str, name: str, content: bytes) -> None:
     target = {"user_token": token, "disk": "main", "folder": "bench", "file_name": name}
-    upload = requests.post(f"{filestore_url}/api/files/upload/request", json=target, timeout=30).json()["upload"]
-    # requests sends the data fields first and the file last, as S3 requires
-    fields = {**upload["fields"], "Content-Type": "application/octet-stream"}
-    posted = requests.post(upload["url"], data=fields, files={"file": (name, content)}, timeout=600)
+    granted = requests.post(f"{filestore_url}/api/files/upload/request", json=target, timeout=30).json()
+    upload = granted["upload"]
+    # requests sends the data fields (Content-Type among them) first and the file last, as S3 requires
+    posted = requests.post(upload["url"], data=upload["fields"], files={"file": (name, content)}, timeout=600)
     if posted.status_code not in (200, 201, 204):
         raise RuntimeError(f"presigned POST refused: {posted.status_code} {posted.text[:200]}")
+    # then the upload address without a file moves it into place
+    done = requests.post(
+        f"{filestore_url}/api/files/upload/{granted['upload_token']}", params={"user_token": token}, timeout=600
+    )
+    if done.status_code != 200:
+        raise RuntimeError(f"finalisation refused: {done.status_code} {done.text[:200]}")
 
 
 def _download_through_server(filestore_url: str, token: str, name: str, expected: bytes) -> None:

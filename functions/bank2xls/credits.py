@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from time import sleep
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from bank2xls.errors import DailyQuotaExceeded, IdempotencyConflict, InsufficientFunds, InternalError
+from bank2xls.errors import (
+    DailyQuotaExceeded,
+    IdempotencyConflict,
+    IdempotencyInFlight,
+    InsufficientFunds,
+    InternalError,
+)
 from bank2xls.models import ConsumeRecord, ConversionItem, FreeDailyItem, UserItem
 from bank2xls.sessions import Caller
-from shared.dynamo import failed_conditions
+from shared.dynamo import conflicted, failed_conditions
 from shared.observability import metrics
 from shared.timefmt import iso_millis as iso
 
@@ -88,26 +97,32 @@ def _consume_free(caller: Caller, amount: int, record: ConsumeRecord | None, con
     result = {"debited": amount, "type": "free-daily", "date": today.isoformat(), "remainingToday": 0}
     free = _free_item(caller.session_id, today)
     free.used_at = datetime.now(UTC)
-    reasons = _transact(
-        record, result, conversion, lambda tx: tx.save(free, condition=FreeDailyItem.pk.does_not_exist())
-    )
-    if reasons is None:
-        metrics.add_metric(name="FreeCreditsUsed", unit="Count", value=1)
-        return result
-    if record is not None and reasons[1]:
-        return _replay_or_conflict(record)
-    raise DailyQuotaExceeded()
+    for attempt in range(MAX_ATTEMPTS):
+        outcome = _transact(
+            record, result, conversion, lambda tx: tx.save(free, condition=FreeDailyItem.pk.does_not_exist())
+        )
+        if outcome is Outcome.DONE:
+            metrics.add_metric(name="FreeCreditsUsed", unit="Count", value=1)
+            return result
+        if outcome is Outcome.REQUEST_DONE:
+            return _replay_or_in_flight(record)
+        if outcome is Outcome.DEBIT_REFUSED:
+            raise DailyQuotaExceeded()
+        _pause(attempt)
+    return _gave_up(record)
 
 
 def _consume_paid(user_id: str, amount: int, record: ConsumeRecord | None, conversion: ConversionItem) -> dict:
     entry_id = f"entry_{secrets.token_hex(8)}"
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         user = UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
         current = int(user.balance)
         if current < amount:
+            if record is not None and (replayed := _replay(record)) is not None:
+                return replayed  # a concurrent request with this requestId spent it: its answer is ours
             raise InsufficientFunds()
         result = {"debited": amount, "newBalance": current - amount, "entryId": entry_id}
-        reasons = _transact(
+        outcome = _transact(
             record,
             result,
             conversion,
@@ -118,29 +133,43 @@ def _consume_paid(user_id: str, amount: int, record: ConsumeRecord | None, conve
                 condition=UserItem.balance == current,
             ),
         )
-        if reasons is None:
+        if outcome is Outcome.DONE:
             metrics.add_metric(name="PaidCreditsDebited", unit="Count", value=amount)
             return result
-        if record is not None and reasons[1]:
-            return _replay_or_conflict(record)
-    raise InternalError()  # the balance kept changing under us: let the client retry
+        if outcome is Outcome.REQUEST_DONE:
+            return _replay_or_in_flight(record)
+        if outcome is Outcome.CONFLICT:
+            _pause(attempt)
+        # DEBIT_REFUSED: the balance changed since it was read; read it again
+    return _gave_up(record)
 
 
-def _transact(record: ConsumeRecord | None, result: dict, conversion: ConversionItem, debit: Any) -> list[bool] | None:
-    """Debit + idempotency record + conversion; None when done, else which items' conditions failed."""
+class Outcome(Enum):
+    DONE = "written"
+    REQUEST_DONE = "the requestId's record exists: a request with it was debited"
+    DEBIT_REFUSED = "the debit's condition failed"
+    CONFLICT = "DynamoDB cancelled it for a concurrent transaction on the same item: retry"
+
+
+def _transact(record: ConsumeRecord | None, result: dict, conversion: ConversionItem, debit: Any) -> Outcome:
+    """Idempotency record + conversion + debit, all or nothing."""
     try:
         with TransactWrite(connection=Connection()) as transaction:
-            debit(transaction)
+            # pynamodb sends puts before updates whatever the order they are added in:
+            # the record goes first, so its cancellation reason is always the first one.
             if record is not None:
                 record.result = result
                 transaction.save(record, condition=ConsumeRecord.pk.does_not_exist())
             transaction.save(conversion)
+            debit(transaction)
     except TransactWriteError as exc:
         failed = failed_conditions(exc, 3)
-        if failed is None:
-            raise
-        return failed
-    return None
+        if failed is not None:
+            return Outcome.REQUEST_DONE if record is not None and failed[0] else Outcome.DEBIT_REFUSED
+        if conflicted(exc):
+            return Outcome.CONFLICT
+        raise
+    return Outcome.DONE
 
 
 def _replay(record: ConsumeRecord) -> dict[str, Any] | None:
@@ -153,12 +182,24 @@ def _replay(record: ConsumeRecord) -> dict[str, Any] | None:
     return stored.result.as_dict()
 
 
-def _replay_or_conflict(record: ConsumeRecord) -> dict[str, Any]:
+def _replay_or_in_flight(record: ConsumeRecord | None) -> dict[str, Any]:
     """A concurrent request with the same requestId won the transaction: answer what it answered."""
-    replayed = _replay(record)
+    replayed = _replay(record) if record is not None else None
     if replayed is None:
-        raise IdempotencyConflict()
+        raise IdempotencyInFlight()
     return replayed
+
+
+def _gave_up(record: ConsumeRecord | None) -> dict[str, Any]:
+    """Every attempt collided with concurrent debits."""
+    if record is not None:
+        return _replay_or_in_flight(record)  # the one that kept winning may be this very requestId
+    raise InternalError()  # let the client retry
+
+
+def _pause(attempt: int) -> None:
+    """Jittered backoff after a TransactionConflict, so concurrent transactions stop colliding."""
+    sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 - jitter, not a secret
 
 
 def _free_used(session_id: str, day: date) -> bool:

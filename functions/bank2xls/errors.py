@@ -45,6 +45,12 @@ class IdempotencyConflict(Bank2xlsError):
     message = "Ce requestId a déjà été utilisé pour une autre requête"
 
 
+class IdempotencyInFlight(IdempotencyConflict):
+    """A request with this requestId is being debited right now; retrying later replays its answer."""
+
+    message = "Une requête avec ce requestId est en cours : réessayez dans un instant"
+
+
 class PlanUnknown(Bank2xlsError):
     code, status, message = "PLAN_UNKNOWN", 400, "Plan inconnu"
 

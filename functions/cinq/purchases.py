@@ -29,14 +29,19 @@ DEFAULT_EXPIRY_DAYS = 365
 
 
 def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None:
-    """A checkout.session.completed event's gift code (None for other events or a replay)."""
+    """A paid checkout session's gift code (None for other events, unpaid sessions or a replay).
+
+    Codes exist only "après paiement confirmé": a completed session whose payment is
+    still pending (`payment_status` "unpaid", e.g. SEPA debit) mints nothing; its
+    `checkout.session.async_payment_succeeded` does, later. Either way once per session id.
+    """
     try:
         event = verify_event(payload, signature, get_secret(settings().stripe_webhook_secret_secret))
     except InvalidStripeSignature:
         raise InvalidSignature() from None
-    if event.get("type") != "checkout.session.completed":
+    session = (event.get("data") or {}).get("object") or {}
+    if not _paid(event.get("type"), session):
         return None
-    session = event["data"]["object"]
     buyer = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
     created = _create_once(
         f"PAYMENT#stripe#{session['id']}",
@@ -47,6 +52,12 @@ def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None
         source="stripe",
     )
     return created
+
+
+def _paid(kind: object, session: dict[str, Any]) -> bool:
+    if kind == "checkout.session.async_payment_succeeded":
+        return True
+    return kind == "checkout.session.completed" and session.get("payment_status") == "paid"
 
 
 def btcpay_event(raw_body: bytes, signature: str | None) -> dict[str, Any]:

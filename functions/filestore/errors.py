@@ -63,8 +63,14 @@ class NoFile(FilestoreError):
     code, status, message = (
         "NO_FILE",
         400,
-        "Aucun fichier reçu : envoyez-le dans le champ multipart « file » ou comme corps.",
+        "Aucun fichier reçu : envoyez-le dans le champ multipart « file » ou comme corps, "
+        "ou d'abord par le formulaire « upload » de la demande.",
     )
+
+
+class FormUploadRefused(FilestoreError):
+    code, status = "FORM_UPLOAD_REFUSED", 400
+    message = "Le fichier envoyé par le formulaire « upload » ne correspond pas à ce qu'il autorise : il a été écarté."
 
 
 class FileTooLarge(FilestoreError):

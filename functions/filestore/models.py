@@ -42,4 +42,6 @@ class TransferToken(Item):
     key = UnicodeAttribute()
     file_name = UnicodeAttribute()
     valid_until = UTCDateTimeAttribute()
+    content_type = UnicodeAttribute(null=True)  # uploads: the type the form requires
+    staging_key = UnicodeAttribute(null=True)  # uploads: the one key the form can write
     claimed_at = UTCDateTimeAttribute(null=True)  # an upload in progress holds the token

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shared.settings import BucketSettings, CorsSettings, TableSettings
 
@@ -18,6 +18,13 @@ class FilestoreSettings(TableSettings, BucketSettings, CorsSettings):
     max_upload_bytes: int = Field(default=5 * 1024 * MIB, gt=0)
     # Downloads up to this size come in the response; larger ones by a redirect to S3.
     max_direct_download_bytes: int = Field(default=4 * MIB, gt=0, le=4_500_000)
+
+    @field_validator("disks")
+    @classmethod
+    def _not_the_forms_prefix(cls, disks: str) -> str:
+        if "incoming" in [disk.strip() for disk in disks.split(",")]:
+            raise ValueError("'incoming' is where upload forms write: it cannot be a disk")
+        return disks
 
     @property
     def disk_names(self) -> list[str]:

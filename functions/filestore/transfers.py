@@ -1,8 +1,15 @@
-"""Files: upload and download through short-lived tokens bound to one user and one path; delete; list."""
+"""Files: upload and download through short-lived tokens bound to one user and one path; delete; list.
+
+An upload token is used up by exactly one upload (a conditional write): the
+file in the request, or, for large files, the one object its presigned form
+stored at its own exact key under `incoming/`, moved into place when the
+client calls the upload address without a file.
+"""
 
 from __future__ import annotations
 
 import mimetypes
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +21,7 @@ from filestore.errors import (
     BadFolder,
     BadUploadTarget,
     FileTooLarge,
+    FormUploadRefused,
     InvalidDownloadToken,
     InvalidUploadToken,
     NoFile,
@@ -25,6 +33,9 @@ from shared.aws import client
 from shared.dynamo import applied
 from shared.observability import metrics
 from shared.tokens import new_token, token_hash
+
+INCOMING_PREFIX = "incoming/"  # where upload forms write, outside every disk; moved into place on finalisation
+CLAIM_LEASE = timedelta(seconds=120)  # longer than the upload function's timeout
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,15 @@ def request_upload(session: SessionItem, disk: Any, folder: Any, file_name: Any)
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None:
         raise BadUploadTarget()
-    token = _issue("UPLOAD", session, location, config.upload_token_seconds)
+    content_type = expected_type(location.file_name)
+    staging_key = f"{INCOMING_PREFIX}{secrets.token_hex(16)}"
+    token = _issue("UPLOAD", session, location, config.upload_token_seconds, content_type, staging_key)
     form = storage.presigned_post(
-        config.bucket_name, location.key, max_bytes=config.max_upload_bytes, expires_in=config.upload_token_seconds
+        config.bucket_name,
+        staging_key,
+        max_bytes=config.max_upload_bytes,
+        expires_in=config.upload_token_seconds,
+        content_type=content_type,
     )
     return {
         "upload_token": token,
@@ -55,30 +72,93 @@ def request_upload(session: SessionItem, disk: Any, folder: Any, file_name: Any)
     }
 
 
+def expected_type(file_name: str) -> str:
+    """The Content-Type a form upload must declare: the one the file's name implies."""
+    return mimetypes.guess_type(file_name)[0] or storage.DEFAULT_TYPE
+
+
 def upload(session: SessionItem, token: str, content: bytes | None, content_type: str | None) -> dict[str, Any]:
     grant = _grant("UPLOAD", token, session, InvalidUploadToken())
     if content is None:
-        raise NoFile()
+        return _finalize_form_upload(grant)
     if len(content) > settings().max_direct_upload_bytes:
         raise FileTooLarge()
-    kind = content_type or mimetypes.guess_type(grant.file_name)[0] or "application/octet-stream"
+    kind = content_type or expected_type(grant.file_name)
     # Claim the token before writing: of concurrent uploads with one token exactly one writes the file.
+    _claim(grant)
+    try:
+        storage.put_object(settings().bucket_name, grant.key, content, kind, file_name=grant.file_name)
+    except Exception:
+        _unclaim(grant)
+        raise
+    _used_up(grant)
+    return {"message": "Fichier téléversé", "file_name": grant.file_name, "size": len(content)}
+
+
+def _finalize_form_upload(grant: TransferToken) -> dict[str, Any]:
+    """Move what the token's form stored to the file's place, if it is what the form allowed; once."""
+    config = settings()
+    expected = grant.content_type or storage.DEFAULT_TYPE
+    for _ in range(3):
+        arrived = storage.head_object(config.bucket_name, grant.staging_key) if grant.staging_key else None
+        if arrived is None:
+            _grant_unused(grant)  # a concurrent call may have just moved it
+            raise NoFile()
+        # S3 enforces the form's policy in production; checked again here (moto enforces none).
+        if not 1 <= arrived.size <= config.max_upload_bytes or storage.media_type(arrived.content_type) != expected:
+            storage.delete_object(config.bucket_name, arrived.key)
+            raise FormUploadRefused()
+        _claim(grant)
+        try:
+            copied = storage.copy_object(
+                config.bucket_name, arrived, grant.key, content_type=expected, file_name=grant.file_name
+            )
+        except Exception:
+            _unclaim(grant)
+            raise
+        if copied:
+            _used_up(grant)
+            storage.delete_object(config.bucket_name, arrived.key)
+            return {"message": "Fichier téléversé", "file_name": grant.file_name, "size": arrived.size}
+        _unclaim(grant)  # replaced since it was checked (the form was posted again): look again
+    raise NoFile()
+
+
+def _grant_unused(grant: TransferToken) -> None:
+    try:
+        current = TransferToken.get(grant.pk, grant.sk, consistent_read=True)
+    except TransferToken.DoesNotExist:
+        raise InvalidUploadToken() from None
+    if current.claimed_at is not None and current.claimed_at >= datetime.now(UTC) - CLAIM_LEASE:
+        raise InvalidUploadToken()
+
+
+def _claim(grant: TransferToken) -> None:
+    """Take the token, by a conditional write: of concurrent uses exactly one gets it.
+
+    A claim older than any invocation can live is free again: a function stopped
+    mid-copy (timeout) does not keep the token forever.
+    """
+    now = datetime.now(UTC)
+    free = TransferToken.claimed_at.does_not_exist() | (TransferToken.claimed_at < now - CLAIM_LEASE)
     claimed = applied(
         lambda: grant.update(
-            actions=[TransferToken.claimed_at.set(datetime.now(UTC))],
-            condition=TransferToken.pk.exists() & TransferToken.claimed_at.does_not_exist(),
+            actions=[TransferToken.claimed_at.set(now)],
+            condition=TransferToken.pk.exists() & free,
         )
     )
     if not claimed:
         raise InvalidUploadToken()
-    try:
-        storage.put_object(settings().bucket_name, grant.key, content, kind)  # replaces a file of the same name
-    except Exception:
-        grant.update(actions=[TransferToken.claimed_at.remove()])  # a failed write does not use the token up
-        raise
+
+
+def _unclaim(grant: TransferToken) -> None:
+    """A failed write does not use the token up."""
+    grant.update(actions=[TransferToken.claimed_at.remove()])
+
+
+def _used_up(grant: TransferToken) -> None:
     grant.delete()
     metrics.add_metric(name="FilesUploaded", unit="Count", value=1)
-    return {"message": "Fichier téléversé", "file_name": grant.file_name, "size": len(content)}
 
 
 def request_download(session: SessionItem, disk: Any, folder: Any, file_name: Any, timeout: int) -> dict[str, str]:
@@ -146,7 +226,14 @@ def disks() -> dict[str, list[str]]:
     return {"disks": settings().disk_names}
 
 
-def _issue(kind: str, session: SessionItem, location: paths.Location, seconds: int) -> str:
+def _issue(
+    kind: str,
+    session: SessionItem,
+    location: paths.Location,
+    seconds: int,
+    content_type: str | None = None,
+    staging_key: str | None = None,
+) -> str:
     """A random token for one user's one file, stored hashed, valid `seconds`, then removed by TTL."""
     token = new_token(24)
     valid_until = datetime.now(UTC) + timedelta(seconds=seconds)
@@ -157,6 +244,8 @@ def _issue(kind: str, session: SessionItem, location: paths.Location, seconds: i
         disk=location.disk,
         key=location.key,
         file_name=location.file_name,
+        content_type=content_type,
+        staging_key=staging_key,
         valid_until=valid_until,
         expires_at=valid_until + timedelta(days=1),
     ).save()

@@ -57,6 +57,11 @@ class FileTooLarge(LnuploadError):
     message = "File too large for a direct upload: use the upload form returned by getSignedUrl."
 
 
+class FormFileTooLarge(LnuploadError):
+    code = "FILE_TOO_LARGE"
+    message = "The file sent through the upload form is larger than it allows: it was discarded."
+
+
 class PaymentBackendUnavailable(LnuploadError):
     code = "PAYMENT_BACKEND_UNAVAILABLE"
     message = "The Lightning payment service is unavailable, please try again in a moment."

@@ -23,8 +23,11 @@ class InvoiceCreated(BaseModel):
 
 
 class UploadForm(BaseModel):
-    url: str = Field(description="POST a multipart form here: `fields` first, then the `file` field.")
-    fields: dict[str, str]
+    url: str = Field(
+        description="POST a multipart form here: every field of `fields` as given, a `Content-Type` field with "
+        "the file's type (it also gives the published file its extension), then the `file` field last."
+    )
+    fields: dict[str, str] = Field(description="Bound to this invoice's one upload key; do not change them.")
     maxBytes: int = Field(description="Largest file the form accepts.")
     expiresAt: datetime
 
@@ -34,7 +37,8 @@ class InvoicePaid(BaseModel):
     upload: UploadForm | None = Field(
         default=None,
         description="For files too large for checkUploadedFile: upload straight to storage with this form, "
-        "then call checkUploadedFile with the payment-hash header and no file.",
+        "then call checkUploadedFile with the payment-hash header and no file. Null once the invoice's file "
+        "is uploaded.",
     )
 
 

@@ -3,6 +3,10 @@
 The object is stored first and the invoice claimed after, by a conditional
 write: a failed attempt never uses the payment up, and of two concurrent
 uploads exactly one wins (the loser's object is removed).
+
+A large file goes to S3 with a presigned form bound to one exact key per
+invoice, `incoming/<payment_hash>/file`: replaying the form can only rewrite
+that one private object, which becomes public only through the claim.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-from lnupload.errors import AlreadyUploaded, EmptyFile, FileTooLarge, NoFile
+from lnupload.errors import AlreadyUploaded, EmptyFile, FileTooLarge, FormFileTooLarge, NoFile
 from lnupload.invoices import paid_invoice
 from lnupload.models import InvoiceItem
 from lnupload.schemas import FileUploaded, UploadForm
@@ -25,16 +29,19 @@ PUBLIC_PREFIX = "public/"  # the only prefix the CDN serves
 EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
 
 
-def incoming_prefix(payment_hash: str) -> str:
-    return f"incoming/{payment_hash}/"
+def incoming_key(payment_hash: str) -> str:
+    """The one key an invoice's upload form can write."""
+    return f"incoming/{payment_hash}/file"
 
 
-def upload_form(payment_hash: str) -> UploadForm:
-    """A presigned POST for large files, bound to this invoice's incoming prefix."""
+def upload_form(invoice: InvoiceItem) -> UploadForm | None:
+    """A presigned POST for a large file, bound to this invoice's one incoming key; None once it is used."""
+    if invoice.file_key is not None:
+        return None
     config = settings()
     post = storage.presigned_post(
         config.bucket_name,
-        incoming_prefix(payment_hash) + "${filename}",
+        incoming_key(invoice.payment_hash),
         max_bytes=config.max_upload_bytes,
         expires_in=config.upload_form_expiry_seconds,
     )
@@ -47,23 +54,32 @@ def store_file(payment_hash: str, content: bytes, filename: str | None, content_
         raise EmptyFile()
     if len(content) > settings().max_direct_upload_bytes:
         raise FileTooLarge()
-    key = _public_key(filename)
+    key = _public_key(_extension(filename))
     storage.put_object(settings().bucket_name, key, content, _content_type(filename, content_type))
     return _claim(item, key)
 
 
 def finalize_presigned_upload(payment_hash: str) -> FileUploaded:
-    item = _unused_paid_invoice(payment_hash)
+    """Publish what the form stored, if it is what the form allowed; the claim makes it once only."""
     bucket = settings().bucket_name
-    arrived = storage.list_objects(bucket, incoming_prefix(payment_hash), limit=1)
-    if not arrived:
-        raise NoFile()
-    source = arrived[0].key
-    key = _public_key(source.rsplit("/", 1)[-1])
-    storage.copy_object(bucket, source, key)
-    result = _claim(item, key)
-    storage.delete_object(bucket, source)
-    return result
+    for _ in range(3):
+        item = _unused_paid_invoice(payment_hash)
+        arrived = storage.head_object(bucket, incoming_key(payment_hash))
+        if arrived is None:
+            _unused_paid_invoice(payment_hash)  # a concurrent call may have just published it
+            raise NoFile()
+        # S3 enforces the form's policy in production; checked again here (moto enforces none).
+        if not 1 <= arrived.size <= settings().max_upload_bytes:
+            storage.delete_object(bucket, arrived.key)  # useless: a new upload through the form replaces it anyway
+            raise EmptyFile() if arrived.size < 1 else FormFileTooLarge()
+        content_type = storage.media_type(arrived.content_type)
+        key = _public_key(_type_extension(content_type))
+        if storage.copy_object(bucket, arrived, key, content_type=content_type):
+            result = _claim(item, key)
+            storage.delete_object(bucket, arrived.key)
+            return result
+        # gone (a concurrent call published it) or replaced (the form was posted again): look again
+    raise NoFile()
 
 
 def _unused_paid_invoice(payment_hash: str) -> InvoiceItem:
@@ -92,17 +108,26 @@ def _claim(item: InvoiceItem, key: str) -> FileUploaded:
     return FileUploaded(url=url)
 
 
-def _public_key(filename: str | None) -> str:
+def _public_key(extension: str) -> str:
     """A random name keeping only a sane extension: no client path ever becomes a key."""
-    extension = ""
+    return f"{PUBLIC_PREFIX}{secrets.token_hex(16)}{extension if EXTENSION.fullmatch(extension) else ''}"
+
+
+def _extension(filename: str | None) -> str:
     if filename and "." in filename:
-        candidate = "." + filename.rsplit(".", 1)[-1].lower()
-        extension = candidate if EXTENSION.fullmatch(candidate) else ""
-    return f"{PUBLIC_PREFIX}{secrets.token_hex(16)}{extension}"
+        return "." + filename.rsplit(".", 1)[-1].lower()
+    return ""
+
+
+def _type_extension(content_type: str) -> str:
+    """A form upload's public extension comes from the Content-Type it was posted with (no file name reaches us)."""
+    if content_type == storage.DEFAULT_TYPE:
+        return ""
+    return mimetypes.guess_extension(content_type.split(";", 1)[0]) or ""
 
 
 def _content_type(filename: str | None, declared: str | None) -> str:
-    if declared and declared != "application/octet-stream":
+    if declared and declared != storage.DEFAULT_TYPE:
         return declared
     guessed, _ = mimetypes.guess_type(filename or "")
-    return guessed or "application/octet-stream"
+    return guessed or storage.DEFAULT_TYPE

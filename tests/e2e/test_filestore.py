@@ -156,12 +156,11 @@ def test_small_file_upload_with_curl_then_download(user, tmp_path):
     assert (status, again) == (400, BAD_UPLOAD_TOKEN)
 
 
-def post_form(upload: dict[str, Any], path: Path, content_type: str) -> int:
-    """The presigned POST as curl sends it: every field in order, Content-Type, then the file last."""
+def post_form(upload: dict[str, Any], path: Path) -> int:
+    """The presigned POST as curl sends it: every field in order (Content-Type among them), then the file last."""
     fields = " ".join(f"-F '{name}={value}'" for name, value in upload["fields"].items())
     done = subprocess.run(
-        f"curl -s -o /dev/null -w '%{{http_code}}' {fields} -F 'Content-Type={content_type}' "
-        f"-F 'file=@{path}' '{upload['url']}'",
+        f"curl -s -o /dev/null -w '%{{http_code}}' {fields} -F 'file=@{path}' '{upload['url']}'",
         shell=True,
         capture_output=True,
         text=True,
@@ -176,10 +175,21 @@ def test_large_file_by_the_presigned_form_then_by_the_redirect(user, tmp_path):
     movie = tmp_path / "film été.mp4"
     movie.write_bytes(os.urandom(8 * 1024 * 1024))
     answer = user.upload_request("videos", movie.name)
-    upload = answer.json()["upload"]
-    assert upload["fields"]["key"] == f"main/{user.id}/videos/{movie.name}"
-    # When it goes straight to S3 with the form
-    assert post_form(upload, movie, "video/mp4") in (200, 201, 204)
+    token, upload = answer.json()["upload_token"], answer.json()["upload"]
+    # (the form writes one exact key of its own, with the type the name implies)
+    assert upload["fields"]["key"].startswith("incoming/") and upload["fields"]["Content-Type"] == "video/mp4"
+    # When it goes straight to S3 with the form, then the upload address is called without a file
+    assert post_form(upload, movie) in (200, 201, 204)
+    status, done = curl(f"curl -X POST '{user.base}/api/files/upload/{token}?user_token={user.token}'")
+    assert (status, done) == (200, {"message": "Fichier téléversé", "file_name": movie.name, "size": 8 * 1024 * 1024})
+    # (and the token is used up: a replayed form cannot be moved into place)
+    replay = tmp_path / "replay.mp4"
+    replay.write_bytes(b"replayed")
+    assert post_form(upload, replay) in (200, 201, 204)
+    assert curl(f"curl -X POST '{user.base}/api/files/upload/{token}?user_token={user.token}'") == (
+        400,
+        BAD_UPLOAD_TOKEN,
+    )
     # Then it is listed with its size and type
     listed = user.get("/api/files/list", disk="main", folder="videos").json()
     assert [(f["name"], f["size"], f["content_type"]) for f in listed["files"]] == [

@@ -46,6 +46,7 @@ def test_the_documented_curl_flow_works_verbatim(lnupload_url, console_url, tmp_
     assert served.status_code == 200
     assert served.content == (tmp_path / "bitcoin.jpg").read_bytes()
     assert served.headers["Content-Type"] == "image/jpeg"
+    assert served.headers["X-Content-Type-Options"] == "nosniff" and "Content-Disposition" not in served.headers
     # And the payment is used up
     assert curl(upload)["success"] is False
 
@@ -57,21 +58,53 @@ def test_large_file_goes_straight_to_storage_with_the_presigned_form(lnupload_ur
     form = requests.post(f"{lnupload_url}/getSignedUrl", json={"payment-hash": payment_hash}, timeout=10).json()
     upload = form["upload"]
     content = os.urandom(8 * 1024 * 1024)  # larger than any Lambda request
+    assert upload["fields"]["key"] == f"incoming/{payment_hash}/file"  # one exact key per invoice
+
+    def post_form(body: bytes, content_type: str) -> None:
+        posted = requests.post(
+            upload["url"],
+            data={**upload["fields"], "Content-Type": content_type},
+            files={"file": ("movie.mp4", body, content_type)},
+            timeout=60,
+        )
+        assert posted.status_code in (200, 201, 204), posted.text
+
     # When the browser posts the file to S3 with the form's fields
-    posted = requests.post(
-        upload["url"],
-        data={**upload["fields"], "Content-Type": "video/mp4"},
-        files={"file": ("movie.mp4", content, "video/mp4")},
-        timeout=60,
-    )
-    assert posted.status_code in (200, 201, 204), posted.text
+    post_form(content, "video/mp4")
     # And then calls checkUploadedFile with the header and no file
     done = requests.post(f"{lnupload_url}/checkUploadedFile", headers={"payment-hash": payment_hash}, timeout=30)
-    # Then the file is published and served byte for byte
+    # Then the file is published (its extension from the declared type) and served byte for byte
     answer = done.json()
     assert answer["success"] is True and answer["url"].endswith(".mp4")
     served = requests.get(answer["url"], timeout=30)
     assert served.content == content and served.headers["Content-Type"] == "video/mp4"
+    # And replaying the form publishes nothing more: the payment is used up, the published file unchanged
+    post_form(b"<script>alert(1)</script>", "text/html")
+    again = requests.post(f"{lnupload_url}/checkUploadedFile", headers={"payment-hash": payment_hash}, timeout=30)
+    assert again.json()["success"] is False and again.json()["message"].startswith("A file has already been")
+    assert requests.get(answer["url"], timeout=30).content == content
+    assert requests.post(f"{lnupload_url}/getSignedUrl", json={"payment-hash": payment_hash}, timeout=10).json() == {
+        "success": True,
+        "upload": None,
+    }
+
+
+def test_active_content_is_served_as_a_download_with_nosniff(lnupload_url, console_url):
+    # Given a paid invoice; When an HTML page is uploaded
+    payment_hash = requests.get(f"{lnupload_url}/getInvoice", timeout=10).json()["payment_hash"]
+    pay(console_url, payment_hash)
+    page = b"<html><script>alert(document.domain)</script></html>"
+    uploaded = requests.post(
+        f"{lnupload_url}/checkUploadedFile",
+        headers={"payment-hash": payment_hash},
+        files={"data": ("page.html", page, "text/html")},
+        timeout=30,
+    ).json()
+    # Then the files domain serves it as a download, never as a page of its own
+    served = requests.get(uploaded["url"], timeout=10)
+    assert served.status_code == 200 and served.content == page
+    assert served.headers["Content-Disposition"].startswith("attachment;")
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_size_limits(lnupload_url, console_url):

@@ -45,11 +45,11 @@ from tools.local.lightning import FakeWallet
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 
-Reply = tuple[int, str, bytes]  # status, content type, body
+Reply = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, other headers
 
 
 def _json(status: int, payload: Any) -> Reply:
-    return status, "application/json", json.dumps(payload).encode()
+    return status, "application/json", json.dumps(payload).encode(), {}
 
 
 class Console:
@@ -133,16 +133,19 @@ class Console:
 
     # ------------------------------------------------------------------ cdn
     def cdn(self, headers: dict[str, str], body: bytes, query: dict[str, str], distribution: str, path: str) -> Reply:
+        """As CloudFront would: the object with its stored type and disposition, plus the policy's headers."""
         if distribution not in self.template.of_type("AWS::CloudFront::Distribution"):
             return _json(404, {"detail": "Unknown distribution"})
         bucket, prefix = self.template.distribution_origin(distribution)
+        policy = self.template.distribution_headers(distribution)
         key = f"{prefix}/{path}" if prefix else path
         try:
             obj = self.s3.get_object(Bucket=bucket, Key=key)
         except ClientError:
             # CloudFront with OAC answers 403 for a missing object.
-            return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
-        return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read()
+            return 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>", policy
+        stored = {"Content-Disposition": obj["ContentDisposition"]} if obj.get("ContentDisposition") else {}
+        return 200, obj.get("ContentType", "application/octet-stream"), obj["Body"].read(), {**stored, **policy}
 
     # --------------------------------------------------------------- stripe
     def stripe_page(
@@ -158,7 +161,7 @@ class Console:
         page = render(object_id)
         if page is None:
             return _json(404, {"detail": f"No such {kind}: {object_id}"})
-        return 200, "text/html; charset=utf-8", page.encode()
+        return 200, "text/html; charset=utf-8", page.encode(), {}
 
     def stripe_complete(self, headers: dict[str, str], body: bytes, query: dict[str, str], object_id: str) -> Reply:
         return self._stripe_action(lambda stripe: stripe.complete_checkout(object_id))
@@ -255,7 +258,7 @@ class Console:
             for i in self.wallet.recent()
         )
         page = (Path(__file__).with_name("console.html")).read_text().replace("{{invoices}}", rows)
-        return 200, "text/html; charset=utf-8", page.encode()
+        return 200, "text/html; charset=utf-8", page.encode(), {}
 
 
 def _loads(body: bytes) -> Any:
@@ -286,9 +289,11 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> LocalServer:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in request.headers.items()}
-        status, content_type, data = console.dispatch(request.command, request.path, headers, body)
+        status, content_type, data, extra = console.dispatch(request.command, request.path, headers, body)
         request.send_response(status)
         request.send_header("Content-Type", content_type)
+        for name, value in extra.items():
+            request.send_header(name, value)
         request.send_header("Content-Length", str(len(data)))
         request.send_header("Access-Control-Allow-Origin", "*")
         request.end_headers()

@@ -194,6 +194,20 @@ class Template:
         bucket_id = origin["DomainName"]["Fn::GetAtt"][0]
         return self.physical_name(bucket_id), str(origin.get("OriginPath", "")).strip("/")
 
+    def distribution_headers(self, logical_id: str) -> dict[str, str]:
+        """Headers the distribution's response headers policy adds to every answer (the parts we use)."""
+        behavior = self.resources[logical_id]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+        policy_ref = behavior.get("ResponseHeadersPolicyId")
+        if not isinstance(policy_ref, dict) or "Ref" not in policy_ref:
+            return {}
+        config = self.resources[policy_ref["Ref"]]["Properties"]["ResponseHeadersPolicyConfig"]
+        headers: dict[str, str] = {}
+        if "ContentTypeOptions" in config.get("SecurityHeadersConfig", {}):
+            headers["X-Content-Type-Options"] = "nosniff"
+        for item in config.get("CustomHeadersConfig", {}).get("Items", []):
+            headers[item["Header"]] = str(item["Value"])
+        return headers
+
     # ------------------------------------------------------------- resolution
     def physical_name(self, logical_id: str) -> str:
         kind = self.resources[logical_id]["Type"]

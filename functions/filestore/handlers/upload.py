@@ -1,4 +1,7 @@
-"""POST /api/files/upload/{TOKEN}: the file, as a multipart field (any single file field) or the raw body."""
+"""POST /api/files/upload/{TOKEN}: the file, as a multipart field (any single file field) or the raw body.
+
+Without a file: the file the token's upload form sent straight to S3 is moved into place.
+"""
 
 from typing import Any
 

@@ -9,8 +9,7 @@ from shared.observability import http_entrypoint
 @app.post("/getSignedUrl", summary="Check that an invoice is paid")
 def get_signed_url(body: PaymentHashBody) -> InvoicePaid:
     payment_hash = invoices.parse_payment_hash(body.payment_hash)
-    invoices.paid_invoice(payment_hash)
-    return InvoicePaid(upload=uploads.upload_form(payment_hash))
+    return InvoicePaid(upload=uploads.upload_form(invoices.paid_invoice(payment_hash)))
 
 
 lambda_handler = http_entrypoint(app)

@@ -16,6 +16,7 @@ from pynamodb.models import Model
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CONDITION_FAILED = "ConditionalCheckFailed"  # the reason code inside a cancelled transaction
+TRANSACTION_CONFLICT = "TransactionConflict"  # another transaction was writing the same item at the same moment
 
 
 class EnvTableName:
@@ -51,9 +52,25 @@ def applied(write: Callable[[], object]) -> bool:
 
 
 def failed_conditions(exc: TransactWriteError, items: int) -> list[bool] | None:
-    """Per transaction item, whether its condition failed; None when the cancellation had another cause."""
+    """Per transaction item, whether its condition failed; None when the cancellation had another cause.
+
+    The items are in the order pynamodb sends them, which is not always the order
+    they were added in: condition checks first, then deletes, then puts, then
+    updates (`TransactWrite._commit`). Add items of one kind in the order you
+    index them, or put the update last.
+    """
     codes = [reason.code if reason else None for reason in (exc.cancellation_reasons or [])]
     if TRANSACTION_CONDITION_FAILED not in codes:
         return None
     codes += [None] * (items - len(codes))
     return [code == TRANSACTION_CONDITION_FAILED for code in codes]
+
+
+def conflicted(exc: TransactWriteError) -> bool:
+    """Whether DynamoDB cancelled the transaction because another one touched the same item: worth a retry.
+
+    DynamoDB cancels one of two concurrent transactions on an item with the
+    reason `TransactionConflict` (moto never does); it says nothing about the
+    conditions, which were not evaluated.
+    """
+    return any(reason is not None and reason.code == TRANSACTION_CONFLICT for reason in exc.cancellation_reasons or [])

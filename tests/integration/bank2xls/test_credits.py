@@ -4,8 +4,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from moto.dynamodb.exceptions import TransactionCanceledException
+from moto.dynamodb.models import DynamoDBBackend
+
 from bank2xls import credits
-from bank2xls.errors import InsufficientFunds
+from bank2xls.errors import IdempotencyConflict, InsufficientFunds
 from bank2xls.models import UserItem
 from bank2xls.sessions import Caller
 from tests.integration.bank2xls.conftest import Browser
@@ -115,3 +118,72 @@ def test_history_limit_is_bounded(bank2xls):
     created = [c["createdAt"] for c in browser.call("conversions_history", query="limit=12").json["conversions"]]
     assert created == sorted(created, reverse=True)
     assert browser.call("conversions_history", query="limit=1000").status == 400
+
+
+def test_parallel_retries_of_one_request_id_all_get_the_first_answer(bank2xls):
+    # Given 5 credits and 16 concurrent retries of one debit of 5, sharing a requestId
+    browser, user_id = signed_in_with(5)
+    caller = Caller(session_id="session_retries", source_ip="198.18.0.2", user_id=user_id)
+    request_id = f"req_{uuid.uuid4().hex[:8]}"
+
+    def retry(_: int) -> dict | str:
+        try:
+            return credits.consume(caller, "bank2xls_conversion", 5, request_id, {"fileName": "releve.pdf"})
+        except IdempotencyConflict as exc:  # the documented 409 while the first is in flight
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(retry, range(16)))
+    # Then every one answers the first answer (one entryId), never a 500 nor "insufficient funds"
+    first = next(answer for answer in answers if isinstance(answer, dict))
+    assert first["newBalance"] == 0
+    assert all(answer in (first, "IDEMPOTENCY_CONFLICT") for answer in answers), answers
+    # And the debit and its conversion happened once
+    assert UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).balance == 0
+    assert len(browser.call("conversions_history").json["conversions"]) == 1
+
+
+def test_parallel_retries_of_one_free_debit_all_get_the_first_answer(bank2xls):
+    caller = Caller(session_id=f"session_{uuid.uuid4().hex}", source_ip="198.18.0.3", user_id=None)
+
+    def retry(_: int) -> dict | str:
+        try:
+            return credits.consume(caller, "bank2xls_conversion", 1, "req_free", None)
+        except IdempotencyConflict as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(retry, range(12)))
+    assert all(answer == answers[0] for answer in answers) and answers[0]["type"] == "free-daily", answers
+
+
+def test_a_transaction_conflict_is_retried_not_a_500(bank2xls, monkeypatch):
+    # Given DynamoDB cancelling the next two transactions for a concurrent one on the same item (moto never does)
+    browser, user_id = signed_in_with(10)
+    conflicts = iter(range(2))
+    original = DynamoDBBackend.transact_write_items
+
+    def conflicting(self: DynamoDBBackend, transact_items: list) -> None:
+        if next(conflicts, None) is not None:
+            raise TransactionCanceledException([("TransactionConflict", "Transaction is ongoing", None)] * 3)
+        return original(self, transact_items)
+
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", conflicting)
+    # When a debit is made
+    answer = browser.call("credits_consume", {"amount": 3, "requestId": "req_conflict"})
+    # Then it goes through on the third attempt, once
+    assert (answer.status, answer.json["newBalance"]) == (200, 7)
+    assert UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).balance == 7
+
+
+def test_a_request_id_that_never_gets_through_answers_409_in_flight(bank2xls, monkeypatch):
+    # Given every transaction cancelled for a conflict (the first request still holding the item)
+    browser, _ = signed_in_with(10)
+
+    def always_conflicting(self: DynamoDBBackend, transact_items: list) -> None:
+        raise TransactionCanceledException([("TransactionConflict", "Transaction is ongoing", None)] * 3)
+
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", always_conflicting)
+    answer = browser.call("credits_consume", {"amount": 3, "requestId": "req_stuck"})
+    assert (answer.status, answer.json["error"]["code"]) == (409, "IDEMPOTENCY_CONFLICT")
+    assert "en cours" in answer.json["error"]["message"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import stripe
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from tests.integration.cinq.conftest import Client
+from cinq import purchases
+from tests.integration.cinq.conftest import Answer, Client
 from tools.local.local_values import LOCAL_SECRETS
 
 SECRET = LOCAL_SECRETS["CinqStripeWebhookSecretSecret"]
@@ -22,23 +24,38 @@ def signed(event: dict, secret: str = SECRET) -> tuple[str, str]:
     return payload, f"t={now},v1={stripe.WebhookSignature._compute_signature(f'{now}.{payload}', secret)}"
 
 
-def checkout_completed(email: str) -> dict:
+def checkout_completed(
+    email: str, payment_status: str = "paid", kind: str = "checkout.session.completed", session: str | None = None
+) -> dict:
     return {
         "id": f"evt_{uuid.uuid4().hex}",
         "object": "event",
-        "type": "checkout.session.completed",
+        "type": kind,
         "created": int(time.time()),
         "data": {
             "object": {
-                "id": f"cs_test_{uuid.uuid4().hex}",
+                "id": session or f"cs_test_{uuid.uuid4().hex}",
                 "object": "checkout.session",
                 "amount_total": 2000,
                 "currency": "gbp",
                 "customer_details": {"email": email},
-                "payment_status": "paid",
+                "payment_status": payment_status,
             }
         },
     }
+
+
+def deliver(event: dict) -> Answer:
+    payload, signature = signed(event)
+    return Client().call(
+        "gift_create", raw=payload, headers={"stripe-signature": signature}, drop_headers=("x-api-key",)
+    )
+
+
+def mails_to(email: str) -> list:
+    return [
+        m for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages if email in m.destinations["ToAddresses"]
+    ]
 
 
 def test_a_paid_checkout_creates_one_code_and_mails_it(cinq):
@@ -70,3 +87,37 @@ def test_forged_stripe_signatures_are_401(cinq):
 def test_known_paths_with_other_methods_are_405_unknown_paths_404(cinq):
     not_found = Client().call("not_found")
     assert (not_found.status, not_found.json["code"]) == (405, "METHOD_NOT_ALLOWED")
+
+
+def test_an_unpaid_checkout_is_acknowledged_and_mints_nothing_until_its_payment_succeeds(cinq):
+    # Given a completed checkout whose payment is still pending (a delayed method: SEPA, bank transfer)
+    email = f"pending-{uuid.uuid4().hex[:8]}@example.com"
+    session = f"cs_test_{uuid.uuid4().hex}"
+    for status in ("unpaid", "no_payment_required"):
+        # When Stripe reports it, Then it is acknowledged without a code nor a mail
+        pending = deliver(checkout_completed(email, payment_status=status, session=session))
+        assert (pending.status, pending.json) == (200, {"success": True, "message": "Event acknowledged"})
+    failed = deliver(checkout_completed(email, "unpaid", "checkout.session.async_payment_failed", session))
+    assert failed.status == 200 and "code" not in failed.json
+    assert mails_to(email) == []
+    # When the payment succeeds later, Then one code is minted and mailed, once
+    succeeded = deliver(checkout_completed(email, "paid", "checkout.session.async_payment_succeeded", session))
+    assert succeeded.status == 201 and succeeded.json["code"] in mails_to(email)[0].body
+    again = deliver(checkout_completed(email, "paid", "checkout.session.async_payment_succeeded", session))
+    assert again.status == 200 and "code" not in again.json and len(mails_to(email)) == 1
+
+
+def test_parallel_deliveries_for_one_session_mint_one_code(cinq):
+    # Given a paid session's completed event and async success, each delivered 6 times at once
+    email = f"racing-{uuid.uuid4().hex[:8]}@example.com"
+    session = f"cs_test_{uuid.uuid4().hex}"
+    deliveries = [
+        signed(checkout_completed(email, "paid", kind, session))
+        for kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+        for _ in range(6)
+    ]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        minted = list(pool.map(lambda delivery: purchases.stripe_checkout(*delivery), deliveries))
+    # Then exactly one mints a code, and one mail is sent
+    assert sum(result is not None for result in minted) == 1
+    assert len(mails_to(email)) == 1

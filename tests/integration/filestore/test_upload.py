@@ -21,7 +21,10 @@ from tests.integration.filestore.conftest import (
     within_own_tree,
 )
 
-NO_FILE = "Aucun fichier reçu : envoyez-le dans le champ multipart « file » ou comme corps."
+NO_FILE = (
+    "Aucun fichier reçu : envoyez-le dans le champ multipart « file » ou comme corps, "
+    "ou d'abord par le formulaire « upload » de la demande."
+)
 TOO_LARGE = "Fichier trop volumineux pour un envoi direct : utilisez le formulaire « upload » de la demande."
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,27 +23,43 @@ from tests.integration.filestore.conftest import (
 )
 
 
+def grant_of(token: str) -> TransferToken:
+    return TransferToken.get(f"UPLOAD#{token_hash(token)}", "TOKEN")
+
+
 def test_a_token_and_a_form_for_the_callers_own_path(filestore):
     # Given a signed-up user; When asking to upload documents/2024/rapport.pdf (the event file's request)
     user = member()
     answer = user.call("upload_request")
-    # Then an upload token, and a presigned POST bound to main/<id>/documents/2024/rapport.pdf
+    # Then an upload token for main/<id>/documents/2024/rapport.pdf, and a presigned POST bound to the one
+    # incoming key of that token, to the type the name implies and to the size limit
     assert answer.status == 200
     assert len(answer.json["upload_token"]) >= 32
+    grant = grant_of(answer.json["upload_token"])
+    assert grant.key == f"main/{user.id}/documents/2024/rapport.pdf"
     form = answer.json["upload"]
-    assert form["fields"]["key"] == f"main/{user.id}/documents/2024/rapport.pdf"
+    assert re.fullmatch(r"incoming/[0-9a-f]{32}", form["fields"]["key"]) and form["fields"]["key"] == grant.staging_key
+    assert form["fields"]["Content-Type"] == "application/pdf" == grant.content_type
     assert form["maxBytes"] == 5 * 1024**3
     expires = datetime.fromisoformat(form["expiresAt"])
     assert timedelta(minutes=14) < expires - datetime.now(UTC) <= timedelta(minutes=15)
     policy = json.loads(base64.b64decode(form["fields"]["policy"]))
     assert ["content-length-range", 1, 5 * 1024**3] in policy["conditions"]
-    assert {"key": f"main/{user.id}/documents/2024/rapport.pdf"} in policy["conditions"]  # exactly that key
+    assert {"key": grant.staging_key} in policy["conditions"]  # exactly that key
+    assert {"Content-Type": "application/pdf"} in policy["conditions"]  # exactly that type
+
+
+def test_each_request_gets_its_own_incoming_key_and_unknown_types_are_octet_streams(filestore):
+    user = member()
+    first, second = (user.call("upload_request", {"folder": "d", "file_name": "data.zzz"}) for _ in range(2))
+    assert first.json["upload"]["fields"]["key"] != second.json["upload"]["fields"]["key"]
+    assert first.json["upload"]["fields"]["Content-Type"] == "application/octet-stream"
 
 
 def test_the_token_is_stored_hashed_bound_to_user_and_key_and_expires_in_15_minutes(filestore):
     user = member()
     token = user.upload_token("a/b", "c.txt", disk="archive")
-    grant = TransferToken.get(f"UPLOAD#{token_hash(token)}", "TOKEN")
+    grant = grant_of(token)
     assert (grant.user_id, grant.disk, grant.key, grant.file_name) == (
         user.id,
         "archive",
@@ -63,7 +80,7 @@ def test_asking_writes_nothing(filestore):
 def test_parameters_and_user_token_from_the_query_a_json_or_a_form_body(filestore, via):
     user = member()
     answer = user.call("upload_request", {"folder": "x", "file_name": "y.txt"}, via=via)
-    assert answer.status == 200 and answer.json["upload"]["fields"]["key"] == f"main/{user.id}/x/y.txt"
+    assert answer.status == 200 and grant_of(answer.json["upload_token"]).key == f"main/{user.id}/x/y.txt"
 
 
 def test_user_token_as_a_bearer(filestore):
@@ -75,7 +92,7 @@ def test_the_root_folder_is_allowed(filestore):
     user = member()
     for root in ("", "/"):
         answer = user.call("upload_request", {"folder": root, "file_name": "top.txt"})
-        assert answer.json["upload"]["fields"]["key"] == f"main/{user.id}/top.txt"
+        assert grant_of(answer.json["upload_token"]).key == f"main/{user.id}/top.txt"
 
 
 @pytest.mark.parametrize(
@@ -134,9 +151,10 @@ def test_no_request_can_name_another_users_object(filestore, s3_access):
     # When the attacker asks to upload through every traversal we know
     for disk, folder, file_name in attacks(victim.id):
         answer = attacker.call("upload_request", {"disk": disk, "folder": folder, "file_name": file_name}, via="json")
-        # Then it is refused, or the form's key is inside the attacker's own tree
+        # Then it is refused, or the token's file is inside the attacker's own tree
         if answer.status == 200:
-            assert within_own_tree(attacker, [answer.json["upload"]["fields"]["key"]]) == []
+            assert within_own_tree(attacker, [grant_of(answer.json["upload_token"]).key]) == []
+            assert answer.json["upload"]["fields"]["key"].startswith("incoming/")
         else:
             assert answer.json == BAD_UPLOAD_TARGET, (folder, file_name)
     # And nothing was written, and the S3 client was never asked about anything outside the attacker's tree

@@ -4,7 +4,6 @@ import base64
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 
 from lnupload import uploads
 from lnupload.errors import AlreadyUploaded
@@ -14,10 +13,8 @@ from shared import storage
 from tests.events import load_event, multipart, with_body
 from tests.integration.lnupload.conftest import (
     CHECK_UPLOADED_FILE,
-    GET_SIGNED_URL,
     new_invoice,
     paid_invoice,
-    signed_url_event,
 )
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\r\n--not-a-boundary\r\n\xff\xd9"
@@ -133,43 +130,25 @@ def test_failed_attempts_do_not_use_the_payment_up(lnupload, invoke):
     assert invoke(CHECK_UPLOADED_FILE, upload_event(payment_hash))[1]["success"] is True
 
 
-def test_large_file_through_the_presigned_form_is_finalised_without_a_file(lnupload, invoke):
-    # Given a paid invoice and its upload form, used to post a file straight to S3
+@pytest.mark.parametrize(
+    ("filename", "content_type", "disposition"),
+    [
+        ("page.html", "text/html", True),
+        ("logo.svg", "image/svg+xml", True),
+        ("feed.xml", "application/xml", True),
+        ("app.js", "text/javascript", True),
+        ("page.html", "text/html, image/png", True),  # malformed: octet-stream, a download
+        ("photo.jpg", "image/jpeg", False),
+        ("notes.txt", "text/plain; charset=utf-8", False),
+    ],
+)
+def test_active_content_is_stored_as_a_download(lnupload, invoke, filename, content_type, disposition):
+    # Given a paid invoice; When a file of that type is uploaded directly
     payment_hash = paid_invoice(invoke, lnupload)
-    form = invoke(GET_SIGNED_URL, signed_url_event(payment_hash))[1]["upload"]
-    content = b"%PDF-1.7 " + b"y" * 200_000
-    s3 = storage.client("s3")
-    s3.put_object(
-        Bucket=settings().bucket_name,
-        Key=form["fields"]["key"].replace("${filename}", "report.pdf"),
-        Body=content,
-        ContentType="application/pdf",
-    )
-    # When the client calls checkUploadedFile with the header and no file
-    event = load_event("lnupload", "check_uploaded_file")
-    event["headers"] = {"payment-hash": payment_hash}
-    event.pop("body")
-    event["isBase64Encoded"] = False
-    _status, body, _ = invoke(CHECK_UPLOADED_FILE, event)
-    # Then the file is published under a random .pdf name with its type, and the incoming copy is gone
-    assert body["success"] is True and body["url"].endswith(".pdf")
-    assert stored(body["url"]) == (content, "application/pdf")
-    assert storage.list_objects(settings().bucket_name, f"incoming/{payment_hash}/") == []
-
-
-def test_no_file_and_nothing_uploaded_through_the_form(lnupload, invoke):
-    payment_hash = paid_invoice(invoke, lnupload)
-    event = load_event("lnupload", "check_uploaded_file")
-    event["headers"] = {"payment-hash": payment_hash}
-    event.pop("body")
-    assert invoke(CHECK_UPLOADED_FILE, event)[1]["message"].startswith("No file received")
-
-
-def test_presigned_form_policy_really_limits_size(lnupload, invoke):
-    # moto enforces content-length-range only over HTTP, which the e2e suite checks; here the policy itself
-    payment_hash = paid_invoice(invoke, lnupload)
-    form = invoke(GET_SIGNED_URL, signed_url_event(payment_hash))[1]["upload"]
-    policy = base64.b64decode(form["fields"]["policy"]).decode()
-    assert '["content-length-range", 1, 104857600]' in policy
-    assert f'["starts-with", "$key", "incoming/{payment_hash}/"]' in policy
-    assert requests  # the HTTP variant lives in tests/e2e
+    body = invoke(
+        CHECK_UPLOADED_FILE, upload_event(payment_hash, b"<html><script>alert(1)</script>", filename, content_type)
+    )[1]
+    # Then active or malformed types carry Content-Disposition: attachment (S3 and CloudFront return it)
+    key = "public/" + body["url"].rsplit("/", 1)[-1]
+    head = storage.client("s3").head_object(Bucket=settings().bucket_name, Key=key)
+    assert head.get("ContentDisposition", "").startswith("attachment;") is disposition, head

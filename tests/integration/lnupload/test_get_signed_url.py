@@ -19,10 +19,10 @@ def test_paid_invoice_answers_success_with_an_upload_form(lnupload, invoke):
     payment_hash = paid_invoice(invoke, lnupload)
     # When the client polls
     status, body, _ = invoke(GET_SIGNED_URL, signed_url_event(payment_hash))
-    # Then success, plus a presigned POST bound to this invoice's incoming prefix
+    # Then success, plus a presigned POST bound to this invoice's one incoming key
     assert status == 200 and body["success"] is True
     upload = body["upload"]
-    assert upload["fields"]["key"] == f"incoming/{payment_hash}/${{filename}}"
+    assert upload["fields"]["key"] == f"incoming/{payment_hash}/file"
     assert upload["maxBytes"] == 104857600
     assert datetime.fromisoformat(upload["expiresAt"]) > datetime.now(UTC)
     assert InvoiceItem.get(InvoiceItem.key(payment_hash)).paid_at is not None
