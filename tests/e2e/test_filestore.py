@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -318,10 +319,10 @@ def test_no_request_reaches_another_users_tree(filestore_url, s3):
             assert answer.status_code == 400, (path, folder)
         listing = attacker.get("/api/files/list", disk="main", folder=folder)
         assert listing.status_code == 400 or "secret" not in listing.text
-        # Writing: refused, or a form and token for a key inside the attacker's own tree
+        # Writing: refused, or a form for a fresh incoming key and a token for the attacker's own tree
         answer = attacker.upload_request(folder, "secret.txt")
         if answer.status_code == 200:
-            assert answer.json()["upload"]["fields"]["key"].startswith(f"main/{attacker.id}/")
+            assert re.fullmatch(r"incoming/[0-9a-f]{32}", answer.json()["upload"]["fields"]["key"])
             assert attacker.send(answer.json()["upload_token"], b"overwrite?").status_code == 200
         else:
             assert answer.json() == BAD_UPLOAD_TARGET

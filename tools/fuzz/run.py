@@ -7,6 +7,7 @@ many answered 5xx and which checks failed how often.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -14,8 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+
+MAX_ROUNDS = 50
 
 
 @dataclass
@@ -41,15 +45,23 @@ def fuzz(
     checks: Sequence[Callable[..., Any]] | None = None,
     tally: Tally | None = None,
 ) -> Tally:
-    """About `requests_wanted` requests spread over the document's operations (`checks=None`: all of them)."""
+    """At least `requests_wanted` requests spread over the document's operations (`checks=None`: all of them).
+
+    Hypothesis stops early on operations with few distinct inputs, so rounds repeat until the budget is met.
+    """
     tally = tally or Tally(api)
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     operations = [operation for operation in operations if not skip(operation.path)]
-    per_mode = max(1, math.ceil(requests_wanted / max(1, len(operations)) / len(GenerationMode)))
-    for operation in operations:
-        for mode in GenerationMode:
-            _run(operation, mode, per_mode, headers or {}, list(checks) if checks else None, tally)
+    target = tally.requests + requests_wanted
+    for _round in range(MAX_ROUNDS):
+        missing = target - tally.requests
+        if missing <= 0 or not operations:
+            break
+        per_mode = max(1, math.ceil(missing / len(operations) / len(GenerationMode)))
+        for operation in operations:
+            for mode in GenerationMode:
+                _run(operation, mode, per_mode, headers or {}, list(checks) if checks else None, tally)
     return tally
 
 
@@ -63,6 +75,7 @@ def _run(
         database=None,
         phases=[Phase.explicit, Phase.generate],  # no shrinking: every failure is counted, none retried
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
     )
     def one(case: schemathesis.Case) -> None:
         response = case.call(headers=headers, timeout=60)
@@ -72,13 +85,14 @@ def _run(
             tally.note(f"{response.status_code}", case)
         try:
             case.validate_response(response, checks=checks, headers=headers)
-        except Exception as failure:
+        except (Exception, BaseExceptionGroup) as failure:  # schemathesis raises a group of check failures
             names = {getattr(item, "title", type(item).__name__) for item in getattr(failure, "exceptions", [failure])}
             for name in names:
                 tally.failed_checks[name] += 1
             tally.note(", ".join(sorted(names)), case)
 
-    one()
+    with contextlib.suppress(Unsatisfiable):  # nothing to make in this mode (an operation without inputs)
+        one()
 
 
 def table(tallies: Sequence[Tally]) -> str:
