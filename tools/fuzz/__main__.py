@@ -44,8 +44,8 @@ def main() -> None:
         tallies = fuzz_all(args.requests, args.api)
     print(table(tallies))
     for tally in tallies:
-        for example in tally.examples:
-            print(f"  {tally.api}: {example}")
+        for example, count in tally.examples.most_common(8):
+            print(f"  {tally.api}: {example} ×{count}")
     sys.exit(1 if any(tally.server_errors for tally in tallies) else 0)
 
 

@@ -28,11 +28,10 @@ class Tally:
     requests: int = 0
     server_errors: int = 0
     failed_checks: Counter[str] = field(default_factory=Counter)
-    examples: list[str] = field(default_factory=list)  # the first few failures, as curl-like lines
+    examples: Counter[str] = field(default_factory=Counter)  # each distinct failure: what, method, path
 
     def note(self, what: str, case: Any) -> None:
-        if len(self.examples) < 10:
-            self.examples.append(f"{what}: {case.method} {case.formatted_path}")
+        self.examples[f"{what}: {case.method} {case.formatted_path}"] += 1
 
 
 def fuzz(
