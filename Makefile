@@ -12,7 +12,7 @@ SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
 
-.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate policy bench fuzz deploy seed pr clean
+.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate policy params bench fuzz deploy seed pr clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,6 +80,9 @@ validate: $(SAM_VENV)/.installed
 
 policy: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## cfn-lint (+ AWS serverless rules) and checkov on the templates; fails on any finding
 	$(PY) -m tools.policy
+
+params: $(VENV)/.installed ## rewrite README's generated tables (parameters, permissions) from template.yaml
+	$(PY) -m tools.params --write
 
 build: $(SAM_VENV)/.installed ## sam build (no containers)
 	$(SAM) build

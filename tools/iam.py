@@ -17,6 +17,7 @@ a table's or bucket's ARN is `arn:aws:local:::<name>`, a secret's Ref its name.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -374,3 +375,62 @@ def violations(policies: dict[str, FunctionPolicy], calls: list[Call]) -> list[s
 @cache
 def _policies() -> dict[str, FunctionPolicy]:
     return function_policies(Template())
+
+
+# ------------------------------------------------------------------ the README's table
+def _name(value: Any) -> str:
+    """A statement's resource as written in the template, shortened for a table."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return str(value["Ref"])
+    if "Fn::GetAtt" in value:
+        return str(value["Fn::GetAtt"][0])
+    if "Fn::Sub" in value:
+        text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+        text = re.sub(r"\$\{(\w+)\.Arn\}", r"\1", text)
+        return re.sub(r"^arn:\$\{AWS::Partition\}:ses:.*identity/\$\{(\w+)\}$", r"\1", text)
+    return json.dumps(value)
+
+
+def _cell(entries: list[str]) -> str:
+    return "<br>".join(entries) if entries else ""
+
+
+def markdown_table(template: Template) -> str:
+    """Each function's permissions as template.yaml grants them (a Markdown table, generated into README)."""
+    rows = ["| function | DynamoDB | S3 | secrets | other |", "|---|---|---|---|---|"]
+    for logical_id, resource in template.of_type("AWS::Serverless::Function").items():
+        cells: dict[str, list[str]] = {"dynamodb": [], "s3": [], "secretsmanager": [], "other": []}
+        for entry in resource["Properties"].get("Policies", []):
+            for statement in _as_list(entry["Statement"]):
+                actions = [str(action) for action in _as_list(statement["Action"])]
+                service = actions[0].split(":")[0]
+                names = sorted({_name(r) for r in _as_list(statement["Resource"])})
+                verbs = ", ".join(action.split(":")[1] for action in actions)
+                if service == "secretsmanager":
+                    cells[service] += names
+                    continue
+                where = " ".join(names)
+                if service == "ses" and "SendEmail" in verbs:
+                    where = f"{names[0]}'s identity (address or domain)"
+                if "Condition" in statement:
+                    where += " (prefix: disks)"
+                denied = "**not** " if statement["Effect"] == "Deny" else ""
+                text = f"{denied}{verbs} on {where}" if service == "dynamodb" or denied else f"{verbs} on {where}"
+                cells[service if service in cells else "other"].append(text.replace(" on *", ""))
+        name = logical_id.removesuffix("Function")
+        rows.append(
+            f"| {name} | {_cell(cells['dynamodb'])} | {_cell(cells['s3'])} | "
+            f"{_cell(sorted(set(cells['secretsmanager'])))} | {_cell(cells['other'])} |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    print(markdown_table(Template(overrides={})))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

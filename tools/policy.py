@@ -23,6 +23,23 @@ from tools.local.template import ROOT
 
 TEMPLATES = [ROOT / "template.yaml", ROOT / "ops" / "operations.yaml"]
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
+SAM_PYTHON = ROOT / ".tools" / "sam" / "bin" / "python"
+RESOURCE_LIMIT = 500  # CloudFormation's, per stack, counted once SAM has expanded its resources
+# SAM's own translator (the SAM CLI's virtualenv has it): template.yaml as CloudFormation receives it.
+_EXPAND = """
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+template = yaml_parse(open(sys.argv[1]).read())
+template["Globals"]["Function"]["CodeUri"] = "s3://bucket/code.zip"
+for resource in template["Resources"].values():
+    if resource["Type"] == "AWS::Serverless::LayerVersion":
+        resource["Properties"]["ContentUri"] = "s3://bucket/layer.zip"
+class NoManagedPolicies:
+    def load(self):
+        return {}
+print(json.dumps(sorted(r["Type"] for r in transform(template, {}, NoManagedPolicies())["Resources"].values())))
+"""
 
 
 def _relative(paths: list[Path]) -> list[str]:
@@ -33,7 +50,7 @@ def cfn_lint(paths: list[Path] = TEMPLATES) -> list[str]:
     """cfn-lint findings (errors, warnings and informational ones), with the serverless rules appended."""
     rules = ("--append-rules", "cfn_lint_serverless.rules", "--format", "parseable")
     done = subprocess.run(
-        [sys.executable, "-m", "cfnlint", *_relative(paths), *rules],
+        [sys.executable, "-c", "from cfnlint.runner import main; main()", *_relative(paths), *rules],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -69,6 +86,21 @@ def checkov(paths: list[Path] = TEMPLATES) -> list[str]:
     return sorted(set(failed))
 
 
+def expanded_resources() -> list[str]:
+    """The type of every resource of template.yaml once SAM expands it (what counts towards the 500)."""
+    if not SAM_PYTHON.exists():
+        raise FileNotFoundError(f"{SAM_PYTHON} is missing: `make tools` installs the SAM CLI")
+    done = subprocess.run(
+        [str(SAM_PYTHON), "-c", _EXPAND, str(TEMPLATES[0])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")},
+    )
+    return list(json.loads(done.stdout.splitlines()[-1]))
+
+
 def findings() -> dict[str, list[str]]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         lint, kov = pool.submit(cfn_lint), pool.submit(checkov)
@@ -81,7 +113,9 @@ def main() -> int:
         print(f"{tool}: {len(lines)} finding(s)")
         for line in lines:
             print(f"  {line}")
-    return 1 if any(found.values()) else 0
+    count = len(expanded_resources())
+    print(f"template.yaml: {count} resources once SAM expands them (CloudFormation's limit: {RESOURCE_LIMIT})")
+    return 1 if any(found.values()) or count > RESOURCE_LIMIT else 0
 
 
 if __name__ == "__main__":
