@@ -78,7 +78,7 @@ openapi: $(VENV)/.installed ## regenerate openapi/<api>.json from the handlers' 
 validate: $(SAM_VENV)/.installed
 	$(SAM) validate --lint
 
-policy: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## cfn-lint (+ AWS serverless rules) and checkov on the templates; fails on any finding
+policy: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SAM_VENV)/.installed ## cfn-lint (+ AWS serverless rules) and checkov on the templates; fails on any finding
 	$(PY) -m tools.policy
 
 params: $(VENV)/.installed ## rewrite README's generated tables (parameters, permissions) from template.yaml
