@@ -6,12 +6,13 @@ PYTHON313 = $(shell tools/python313.sh)
 VENV      := .venv
 PY        := $(VENV)/bin/python
 SAM_VENV  := .tools/sam
+CHECKOV_VENV := .tools/checkov
 LNBITS    := .tools/lnbits
 SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
 
-.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate bench fuzz deploy seed pr clean
+.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate policy params bench fuzz deploy seed pr clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,10 +30,17 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/pip install -q aws-sam-cli==1.170.0
 	@touch $@
 
+# checkov in its own virtualenv: its pins (boto3, networkx, packaging) conflict with the project's.
+$(CHECKOV_VENV)/.installed: pyproject.toml
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install -q --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install -q --group policy
+	@touch $@
+
 $(LNBITS)/bin/lnbits: | $(VENV)/.installed
 	$(PY) -c 'from pathlib import Path; from tools.lnbits_real import install_lnbits; install_lnbits(Path("$(LNBITS)"))'
 
-tools: $(VENV)/.installed $(SAM_VENV)/.installed $(LNBITS)/bin/lnbits browser ## everything the test suite needs
+tools: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed $(LNBITS)/bin/lnbits browser ## everything the test suite needs
 
 browser: $(VENV)/.installed ## Debian's chromium + playwright for tests/browser (idempotent)
 	bash tools/browser_deps.sh
@@ -40,7 +48,7 @@ browser: $(VENV)/.installed ## Debian's chromium + playwright for tests/browser 
 run: $(VENV)/.installed ## serve every API locally (moto, dev console on :3999, lnupload on :3000)
 	$(PY) -m tools.local.server
 
-test: tools lint ## the whole suite: lint, unit, integration, contract, e2e, OpenAPI drift, sam validate + build
+test: tools lint ## the whole suite: lint, unit, integration, contract, e2e, OpenAPI drift, policy, sam validate + build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed
@@ -69,6 +77,12 @@ openapi: $(VENV)/.installed ## regenerate openapi/<api>.json from the handlers' 
 
 validate: $(SAM_VENV)/.installed
 	$(SAM) validate --lint
+
+policy: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SAM_VENV)/.installed ## cfn-lint (+ AWS serverless rules) and checkov on the templates; fails on any finding
+	$(PY) -m tools.policy
+
+params: $(VENV)/.installed ## rewrite README's generated tables (parameters, permissions) from template.yaml
+	$(PY) -m tools.params --write
 
 build: $(SAM_VENV)/.installed ## sam build (no containers)
 	$(SAM) build

@@ -17,6 +17,7 @@ import pytest
 from moto import mock_aws
 
 from shared import aws
+from tools import iam
 from tools.local import bootstrap
 from tools.local.console import Console, serve
 from tools.local.lightning import FakeWallet
@@ -33,6 +34,22 @@ bootstrap.install()
 @pytest.fixture(scope="session")
 def template() -> Template:
     return Template()
+
+
+@pytest.fixture(scope="session")
+def iam_recorder(template: Template) -> Iterator[tuple[iam.Recorder, dict[str, iam.FunctionPolicy]]]:
+    with iam.recording(template) as recorder:
+        yield recorder, iam.function_policies(template)
+
+
+@pytest.fixture(autouse=True)
+def least_privilege(iam_recorder: tuple[iam.Recorder, dict[str, iam.FunctionPolicy]]) -> Iterator[None]:
+    """Every AWS call a handler makes in the test is allowed by its function's IAM statements (moto checks none)."""
+    recorder, policies = iam_recorder
+    recorder.drain()
+    yield
+    missing = iam.violations(policies, recorder.drain())
+    assert not missing, "template.yaml's IAM statements do not allow:\n" + "\n".join(missing)
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from shared import body
 from shared.errors import DomainError, InternalError, InvalidRequest, NotFound
-from shared.observability import logger
+from shared.observability import logger, metrics
 
 Envelope = Callable[[DomainError], tuple[int, Mapping[str, Any]]]
 EventNormalizer = Callable[[dict[str, Any]], dict[str, Any]]
@@ -156,6 +156,9 @@ def api_resolver(
     @app.exception_handler(Exception)
     def _unexpected(_error: Exception) -> Response:
         logger.exception("unexpected error")
+        # Alarmed per API (template.yaml, <Api>FunctionErrorsAlarm; it rolls back a canary deployment):
+        # the envelope hides these from API Gateway's 5xx count, and lnupload answers them with HTTP 200.
+        metrics.add_metric(name="UnexpectedErrors", unit="Count", value=1)
         return render(InternalError())
 
     return app
