@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -26,9 +25,9 @@ from cinq.errors import (
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
 from cinq.settings import settings
 from shared import jwt_tokens, validation
-from shared.dynamo import failed_conditions
+from shared.dynamo import connection, failed_conditions
 from shared.observability import metrics
-from shared.passwords import hash_password, verify_password
+from shared.passwords import hash_password, upgrade_stored_hash, verify_password
 from shared.secrets import get_secret
 from shared.timefmt import iso_millis as iso
 from shared.tokens import new_token, token_hash
@@ -68,7 +67,7 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
         (GiftCode.status == "redeemed") & (GiftCode.redeemed_email == email) & GiftCode.account_id.does_not_exist()
     )
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(
                 EmailOwner(f"EMAIL#{email}", "USER", user_id=user_id), condition=EmailOwner.pk.does_not_exist()
             )
@@ -112,6 +111,7 @@ def login(raw_email: str, password: str) -> dict[str, Any]:
     # One argon2 verification whether or not the account exists: no user enumeration by timing.
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise BadCredentials()
+    upgrade_stored_hash(user, password)
     config = settings()
     access = jwt_tokens.issue(
         get_secret(config.jwt_secret_secret), user.user_id, config.access_token_seconds, ISSUER, email=user.email
