@@ -12,7 +12,7 @@ from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, O
 from bank2xls.models import EmailItem, OtpItem, UserItem
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
-from shared import ratelimit, validation
+from shared import emails, ratelimit
 from shared.dynamo import applied, connection, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger, metrics
@@ -27,7 +27,7 @@ PER_IP_PER_DAY = 20
 
 def normalize_email(value: str) -> str:
     try:
-        return validation.normalize_email(value)
+        return emails.normalize_email(value)
     except ValueError:
         raise InvalidEmail() from None
 

@@ -9,11 +9,13 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from cinq.accounts import CONTACT_LIMIT, normalize_email
 from cinq.errors import AlreadyContact, ContactNotFound, LimitReached, SelfAdd, UserNotFound
 from cinq.models import Contact, EmailOwner, User
 from shared.dynamo import connection, failed_conditions
 from shared.timefmt import iso_millis as iso
+from shared.validation import EmailAddress
+
+CONTACT_LIMIT = 5
 
 
 def contacts(owner_id: str) -> list[Contact]:
@@ -32,9 +34,8 @@ def describe(contact: Contact) -> dict[str, Any]:
     }
 
 
-def add(owner: User, raw_email: str | None) -> tuple[Contact, int]:
-    """The new contact and the owner's contact count after it."""
-    email = normalize_email(raw_email)
+def add(owner: User, email: EmailAddress) -> tuple[Contact, int]:
+    """The new contact (named by its normalised address: `cinq.addresses`) and the owner's contact count after it."""
     if email == owner.email:
         raise SelfAdd()
     try:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from cinq.accounts import normalize_email
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter, WaitlistEntry
 from shared.dynamo import connection, failed_conditions
 from shared.observability import metrics
+from shared.validation import EmailAddress
 
 COUNTER = ("COUNTER#waitlist", "COUNT")
 
@@ -23,8 +23,8 @@ def count() -> int:
         return 0
 
 
-def join(raw_email: str, **tracking: str | None) -> int:
-    email = normalize_email(raw_email)
+def join(email: EmailAddress, **tracking: str | None) -> int:
+    """Adds the (normalised: `cinq.addresses`) address once; the count after it."""
     entry = WaitlistEntry(
         f"WAITLIST#{email}",
         "ENTRY",
