@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
@@ -18,6 +18,7 @@ from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, Updat
 from pynamodb.models import Model
 
 from shared import aws
+from shared.lifecycle import at_init
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CONDITION_FAILED = "ConditionalCheckFailed"  # the reason code inside a cancelled transaction
@@ -51,6 +52,9 @@ class SharedConnection(Connection):
     @property
     def client(self) -> Any:
         return aws.client("dynamodb")
+
+
+at_init(partial(aws.client, "dynamodb"))
 
 
 @cache

@@ -8,6 +8,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import lifecycle
+
 # Functions that publish no metric of their own still flush the cold-start one; that is fine.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
@@ -36,7 +38,13 @@ def http_entrypoint(app: Any) -> Callable[[dict[str, Any], LambdaContext], dict[
 
     Logger (with the HTTP API request id as correlation id) outermost, then the
     tracer (responses are not captured: they may carry personal data), then metrics.
+
+    Called at the end of the handler's module, so every import is done: on Lambda this is INIT, and what the
+    imported code registered with `shared.lifecycle.at_init` (clients, settings) is made now, into a SnapStart
+    snapshot.
     """
+    if lifecycle.on_lambda():
+        lifecycle.prime()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     @tracer.capture_lambda_handler(capture_response=False)

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pydantic import Field
 
 from shared.dynamo import applied
+from shared.lifecycle import at_init
 from shared.settings import EnvSettings
 
 
@@ -36,6 +37,7 @@ class PasswordHashSettings(EnvSettings):
         )
 
 
+@at_init
 @cache
 def _hasher() -> PasswordHasher:
     return PasswordHashSettings.from_env().hasher()
