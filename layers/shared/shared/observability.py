@@ -27,8 +27,8 @@ metrics = Metrics()
 if not tracer.disabled:
     from aws_xray_sdk.ext.httplib import add_ignored
 
-    for connection in AWS_CONNECTIONS:
-        add_ignored(subclass=connection)
+    for _aws_connection in AWS_CONNECTIONS:
+        add_ignored(subclass=_aws_connection)
 
 __all__ = ["http_entrypoint", "logger", "metrics", "tracer"]
 
