@@ -16,7 +16,6 @@ from enum import Enum
 from time import sleep
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -29,7 +28,7 @@ from bank2xls.errors import (
 )
 from bank2xls.models import ConsumeRecord, ConversionItem, FreeDailyItem, UserItem
 from bank2xls.sessions import Caller
-from shared.dynamo import conflicted, failed_conditions
+from shared.dynamo import conflicted, connection, failed_conditions
 from shared.observability import metrics
 from shared.timefmt import iso_millis as iso
 
@@ -154,7 +153,7 @@ class Outcome(Enum):
 def _transact(record: ConsumeRecord | None, result: dict, conversion: ConversionItem, debit: Any) -> Outcome:
     """Idempotency record + conversion + debit, all or nothing."""
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             # pynamodb sends puts before updates whatever the order they are added in:
             # the record goes first, so its cancellation reason is always the first one.
             if record is not None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bank2xls import billing
 from bank2xls.settings import settings
 from shared.aws import client
+from shared.lifecycle import at_init
 from shared.observability import logger
 from shared.timefmt import iso_millis as iso
+
+for _service in ("dynamodb", "s3", "ses"):
+    at_init(partial(client, _service))
 
 
 def _check(name: str, probe: Callable[[], Any]) -> str:

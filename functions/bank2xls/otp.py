@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -13,8 +12,8 @@ from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, O
 from bank2xls.models import EmailItem, OtpItem, UserItem
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
-from shared import ratelimit, validation
-from shared.dynamo import applied, failed_conditions
+from shared import emails, ratelimit
+from shared.dynamo import applied, connection, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger, metrics
 from shared.secrets import get_secret
@@ -28,7 +27,7 @@ PER_IP_PER_DAY = 20
 
 def normalize_email(value: str) -> str:
     try:
-        return validation.normalize_email(value)
+        return emails.normalize_email(value)
     except ValueError:
         raise InvalidEmail() from None
 
@@ -120,7 +119,7 @@ def _user_for(email: str) -> tuple[str, bool]:
     claim = EmailItem(f"EMAIL#{email}", "USER", user_id=user_id)
     user = UserItem(f"USER#{user_id}", "PROFILE", user_id=user_id, email=email, created_at=datetime.now(UTC))
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(claim, condition=EmailItem.pk.does_not_exist())
             transaction.save(user)
     except TransactWriteError as exc:

@@ -4,6 +4,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field, Json
 
+from shared.lifecycle import at_init
 from shared.settings import BucketSettings, CorsSettings, MailSettings, StripeSettings, TableSettings
 
 
@@ -23,6 +24,7 @@ class Bank2xlsSettings(TableSettings, BucketSettings, MailSettings, StripeSettin
     app_url: str
 
 
+@at_init
 @cache
 def settings() -> Bank2xlsSettings:
     return Bank2xlsSettings.from_env()

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -20,7 +19,7 @@ from bank2xls import billing
 from bank2xls.errors import InvalidSignature
 from bank2xls.models import CustomerItem, InvoiceCreditItem, StripeEventItem, UserItem
 from bank2xls.settings import settings
-from shared.dynamo import failed_conditions
+from shared.dynamo import connection, failed_conditions
 from shared.observability import logger, metrics
 from shared.secrets import get_secret
 from shared.stripe_billing import InvalidStripeSignature, verify_event
@@ -143,7 +142,7 @@ def _once(event: dict[str, Any], effect: Effect) -> bool:
     record = StripeEventItem(f"STRIPE_EVENT#{event['id']}", "EVENT", type=event.get("type", ""))
     record.processed_at = datetime.now(UTC)
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(record, condition=StripeEventItem.pk.does_not_exist())
             effect(transaction)
     except TransactWriteError as exc:

@@ -1,4 +1,4 @@
-"""Accounts: registration with a gift code (one transaction), password login, bearer tokens."""
+"""Accounts: registration with a gift code (one transaction), password login issuing bearer tokens (`bearer`)."""
 
 from __future__ import annotations
 
@@ -7,42 +7,33 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from cinq import codes, gifts
+from cinq.addresses import normalize_email
+from cinq.bearer import ISSUER
+from cinq.circle import CONTACT_LIMIT
 from cinq.errors import (
     BadCredentials,
     CodeNotFound,
     CodeRedeemed,
     EmailTaken,
     InvalidEmail,
-    ServiceUnavailable,
-    Unauthorized,
     UnknownGiftCode,
     WeakPassword,
 )
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
 from cinq.settings import settings
-from shared import jwt_tokens, validation
-from shared.dynamo import failed_conditions
+from shared import jwt_tokens
+from shared.dynamo import connection, failed_conditions
 from shared.observability import metrics
-from shared.passwords import hash_password, verify_password
+from shared.passwords import hash_password, upgrade_stored_hash, verify_password
 from shared.secrets import get_secret
 from shared.timefmt import iso_millis as iso
 from shared.tokens import new_token, token_hash
 
-CONTACT_LIMIT = 5
-ISSUER = "cinq"
 PASSWORD_RULE = re.compile(r"(?=.*[A-Za-z])(?=.*\d).{8,}")
-
-
-def normalize_email(value: str | None) -> str:
-    try:
-        return validation.normalize_email(value or "")
-    except ValueError:
-        raise InvalidEmail() from None
 
 
 def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
@@ -68,7 +59,7 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
         (GiftCode.status == "redeemed") & (GiftCode.redeemed_email == email) & GiftCode.account_id.does_not_exist()
     )
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(
                 EmailOwner(f"EMAIL#{email}", "USER", user_id=user_id), condition=EmailOwner.pk.does_not_exist()
             )
@@ -112,6 +103,7 @@ def login(raw_email: str, password: str) -> dict[str, Any]:
     # One argon2 verification whether or not the account exists: no user enumeration by timing.
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise BadCredentials()
+    upgrade_stored_hash(user, password)
     config = settings()
     access = jwt_tokens.issue(
         get_secret(config.jwt_secret_secret), user.user_id, config.access_token_seconds, ISSUER, email=user.email
@@ -139,17 +131,6 @@ def login(raw_email: str, password: str) -> dict[str, Any]:
             "unread_messages": unread_total(user.user_id),
         },
     }
-
-
-def authenticate(authorization: str | None) -> User:
-    """The caller of a bearer-protected endpoint: missing, malformed, expired or forged tokens are 401."""
-    try:
-        user_id = jwt_tokens.subject(get_secret(settings().jwt_secret_secret), jwt_tokens.bearer(authorization), ISSUER)
-        return User.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
-    except (jwt_tokens.InvalidToken, User.DoesNotExist):
-        raise Unauthorized() from None
-    except PynamoDBException:
-        raise ServiceUnavailable() from None
 
 
 def unread_total(user_id: str) -> int:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
-from cinq import accounts, errors
+from cinq import bearer, errors
 from cinq.models import User
 from shared.errors import DomainError
 from shared.http import source_ip
@@ -96,7 +96,7 @@ def route(method: str, name: str, **options: Any) -> Callable[[Handler], Handler
 
 
 def caller() -> User:
-    return accounts.authenticate(app.current_event.headers.get("authorization"))
+    return bearer.authenticate(app.current_event.headers.get("authorization"))
 
 
 def ip() -> str:

@@ -6,15 +6,16 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from cinq.accounts import CONTACT_LIMIT, normalize_email
 from cinq.errors import AlreadyContact, ContactNotFound, LimitReached, SelfAdd, UserNotFound
 from cinq.models import Contact, EmailOwner, User
-from shared.dynamo import failed_conditions
+from shared.dynamo import connection, failed_conditions
 from shared.timefmt import iso_millis as iso
+from shared.validation import EmailAddress
+
+CONTACT_LIMIT = 5
 
 
 def contacts(owner_id: str) -> list[Contact]:
@@ -33,9 +34,8 @@ def describe(contact: Contact) -> dict[str, Any]:
     }
 
 
-def add(owner: User, raw_email: str | None) -> tuple[Contact, int]:
-    """The new contact and the owner's contact count after it."""
-    email = normalize_email(raw_email)
+def add(owner: User, email: EmailAddress) -> tuple[Contact, int]:
+    """The new contact (named by its normalised address: `cinq.addresses`) and the owner's contact count after it."""
     if email == owner.email:
         raise SelfAdd()
     try:
@@ -52,7 +52,7 @@ def add(owner: User, raw_email: str | None) -> tuple[Contact, int]:
         added_at=datetime.now(UTC),
     )
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(contact, condition=Contact.sk.does_not_exist())
             # The limit is the owner's counter, never a count read before writing.
             transaction.update(
@@ -73,7 +73,7 @@ def remove(owner_id: str, contact_id: str | None) -> Contact:
     if found is None:
         raise ContactNotFound()
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.delete(found, condition=Contact.sk.exists())
             transaction.update(
                 User(f"USER#{owner_id}", "PROFILE"),

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
 from cinq import circle
 from cinq.errors import InvalidRequest, MessagingUnavailable, NotInCircle
 from cinq.models import Message, Unread, User
+from shared.dynamo import connection
 from shared.observability import logger, metrics
 from shared.timefmt import iso_millis as iso
 
@@ -77,7 +77,7 @@ def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -
     )
 
     def write() -> None:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(message)
             transaction.update(Unread(f"USER#{receiver_id}", f"UNREAD#{sender_id}"), actions=[Unread.value.add(1)])
             for user_id in {sender_id, receiver_id}:

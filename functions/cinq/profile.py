@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from cinq import circle
-from cinq.accounts import CONTACT_LIMIT
+from cinq.circle import CONTACT_LIMIT
 from cinq.models import User
 from shared.timefmt import iso_millis as iso
+from shared.validation import EmailAddress
 
 
 def overview(user: User) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def overview(user: User) -> dict[str, Any]:
     }
 
 
-def add_contact(owner: User, email: str | None) -> dict[str, Any]:
+def add_contact(owner: User, email: EmailAddress) -> dict[str, Any]:
     contact, count = circle.add(owner, email)
     return {
         "success": True,
@@ -60,7 +61,7 @@ def contact_list(owner: User) -> dict[str, Any]:
     }
 
 
-def add_to_circle(owner: User, email: str) -> dict[str, Any]:
+def add_to_circle(owner: User, email: EmailAddress) -> dict[str, Any]:
     contact, count = circle.add(owner, email)
     return {
         "success": True,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -18,7 +17,7 @@ from cinq.models import GiftCode, PaymentRecord
 from cinq.settings import settings
 from shared import body
 from shared.btcpay import BtcpayClient, BtcpayError, BtcpayInvoiceNotFound, verify_signature
-from shared.dynamo import failed_conditions
+from shared.dynamo import connection, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger
 from shared.secrets import get_secret
@@ -103,7 +102,7 @@ def _create_once(payment_key: str, **fields: Any) -> tuple[str, GiftCode] | None
         raise InvalidRequest("Unsupported gift amount or currency")
     code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, **fields)
     try:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(
                 PaymentRecord(payment_key, "GIFT", gift_id=gift.gift_id), condition=PaymentRecord.pk.does_not_exist()
             )

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from shared.lifecycle import at_init
 from shared.settings import CorsSettings, MailSettings, TableSettings
 
 
@@ -18,6 +19,7 @@ class CinqSettings(TableSettings, MailSettings, CorsSettings):
     refresh_token_days: int = 30
 
 
+@at_init
 @cache
 def settings() -> CinqSettings:
     return CinqSettings.from_env()

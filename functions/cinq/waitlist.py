@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from cinq.accounts import normalize_email
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter, WaitlistEntry
-from shared.dynamo import failed_conditions
+from shared.dynamo import connection, failed_conditions
 from shared.observability import metrics
+from shared.validation import EmailAddress
 
 COUNTER = ("COUNTER#waitlist", "COUNT")
 
@@ -24,8 +23,8 @@ def count() -> int:
         return 0
 
 
-def join(raw_email: str, **tracking: str | None) -> int:
-    email = normalize_email(raw_email)
+def join(email: EmailAddress, **tracking: str | None) -> int:
+    """Adds the (normalised: `cinq.addresses`) address once; the count after it."""
     entry = WaitlistEntry(
         f"WAITLIST#{email}",
         "ENTRY",
@@ -35,7 +34,7 @@ def join(raw_email: str, **tracking: str | None) -> int:
     )
     try:
         # The entry and the counter move together: the count is exactly the number of entries.
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(entry, condition=WaitlistEntry.pk.does_not_exist())
             transaction.update(Counter(*COUNTER), actions=[Counter.value.add(1)])
     except TransactWriteError as exc:

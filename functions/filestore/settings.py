@@ -4,6 +4,7 @@ from functools import cache
 
 from pydantic import Field, field_validator
 
+from shared.lifecycle import at_init
 from shared.settings import BucketSettings, CorsSettings, TableSettings
 
 MIB = 1024 * 1024
@@ -31,6 +32,7 @@ class FilestoreSettings(TableSettings, BucketSettings, CorsSettings):
         return [disk.strip() for disk in self.disks.split(",") if disk.strip()]
 
 
+@at_init
 @cache
 def settings() -> FilestoreSettings:
     return FilestoreSettings.from_env()

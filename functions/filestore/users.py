@@ -15,7 +15,7 @@ from filestore.settings import settings
 from shared import throttle
 from shared.dynamo import applied
 from shared.observability import metrics
-from shared.passwords import hash_password, verify_password
+from shared.passwords import hash_password, upgrade_stored_hash, verify_password
 from shared.tokens import new_token, token_hash
 
 USERNAME_RULE = "Veuillez saisir au minimum 1 et au maximum 20 caractères."
@@ -96,6 +96,7 @@ def _check(username: str | None, secret: str) -> dict[str, Any]:
             user = None
     if not verify_password(user.password_hash if user else None, secret) or user is None:
         raise BadCredentials()
+    upgrade_stored_hash(user, secret)
     return _session_answer(user)
 
 

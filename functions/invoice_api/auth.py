@@ -19,7 +19,7 @@ from invoice_api.errors import NotAuthorized, TooManyAttempts, Unauthenticated
 from invoice_api.models import AccessToken, Login
 from invoice_api.settings import settings
 from shared import throttle
-from shared.passwords import verify_password
+from shared.passwords import upgrade_stored_hash, verify_password
 from shared.tokens import same, token_hash
 
 SECRET_LENGTH = 40
@@ -50,6 +50,7 @@ def _check(email: str, password: str) -> str:
     # One argon2 verification whether or not the account exists: no user enumeration by timing.
     if not verify_password(credentials.password_hash if credentials else None, password) or credentials is None:
         raise NotAuthorized()
+    upgrade_stored_hash(credentials, password)
     return issue(int(credentials.user_id))
 
 

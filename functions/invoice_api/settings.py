@@ -4,6 +4,7 @@ from functools import cache
 
 from pydantic import Field
 
+from shared.lifecycle import at_init
 from shared.settings import CorsSettings, TableSettings
 
 
@@ -11,6 +12,7 @@ class InvoiceApiSettings(TableSettings, CorsSettings):
     token_ttl_seconds: int = Field(default=86_400, ge=60)
 
 
+@at_init
 @cache
 def settings() -> InvoiceApiSettings:
     return InvoiceApiSettings.from_env()

@@ -4,6 +4,7 @@ from functools import cache
 
 from pydantic import Field
 
+from shared.lifecycle import at_init
 from shared.settings import BucketSettings, CorsSettings, LightningSettings, TableSettings
 
 MIB = 1024 * 1024
@@ -21,6 +22,7 @@ class LnuploadSettings(TableSettings, BucketSettings, LightningSettings, CorsSet
     upload_form_expiry_seconds: int = Field(default=900, gt=0)
 
 
+@at_init
 @cache
 def settings() -> LnuploadSettings:
     return LnuploadSettings.from_env()

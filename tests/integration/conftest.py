@@ -23,6 +23,7 @@ from tools.local.console import Console, serve
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import LOCAL_SECRETS
 from tools.local.moto_atomic import make_dynamodb_atomic
+from tools.local.moto_fast import serialize_attribute_values_directly
 from tools.local.provision import provision
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -67,6 +68,7 @@ def aws_mock(template: Template) -> Iterator[None]:
     }.items():
         patch.setenv(name, value)
     make_dynamodb_atomic()
+    serialize_attribute_values_directly()
     with mock_aws():
         aws.reset()
         provision(template)

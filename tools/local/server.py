@@ -24,6 +24,7 @@ from tools.local.functions_pool import FunctionPool
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import BTCPAY_STORE_ID, CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
 from tools.local.moto_atomic import make_dynamodb_atomic
+from tools.local.moto_fast import serialize_attribute_values_directly
 from tools.local.provision import provision
 from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
@@ -50,6 +51,7 @@ class LocalStack:
     def start(self, warm: bool = False) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         make_dynamodb_atomic()
+        serialize_attribute_values_directly()
         self.moto.start()
         provision(self.template, self.endpoint)
         seeds.seed_all(self.template, self.endpoint)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from cinq import accounts, gifts, guard
+from cinq import addresses, gifts, guard
 from cinq.api import app, ip, route
 from cinq.errors import InvalidRequest
 from cinq.schemas import GiftRedeem
@@ -13,7 +13,7 @@ from shared.observability import http_entrypoint
 def gift_redeem(body: GiftRedeem) -> dict[str, Any]:
     if not body.email and not body.order_id:
         raise InvalidRequest("email or order_id is required")
-    email = accounts.normalize_email(body.email) if body.email else None
+    email = addresses.normalize_email(body.email) if body.email else None
     return guard.guarded("gift-redeem", ip(), lambda: gifts.redeem(body.code, email, body.order_id))
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from cinq import profile
+from cinq import addresses, profile
 from cinq.api import app, caller, created, route
 from cinq.schemas import ProfileAction
 from shared.observability import http_entrypoint
@@ -14,7 +14,7 @@ from shared.observability import http_entrypoint
 def user_profile_post(body: ProfileAction) -> Response[Any]:
     owner = caller()
     if body.action == "add_contact":
-        return created(profile.add_contact(owner, body.email))
+        return created(profile.add_contact(owner, addresses.normalize_email(body.email)))
     return created(profile.remove_contact(owner, body.contact_id), status=200)
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from cinq import waitlist
+from cinq import addresses, waitlist
 from cinq.api import app, created, route
 from cinq.schemas import WaitlistJoin
 from shared.observability import http_entrypoint
@@ -12,7 +12,7 @@ from shared.observability import http_entrypoint
 
 @route("POST", "waitlist", summary="Join the waitlist")
 def waitlist_join(body: WaitlistJoin) -> Response[Any]:
-    count = waitlist.join(body.email, **body.model_dump(exclude={"email"}))
+    count = waitlist.join(addresses.normalize_email(body.email), **body.model_dump(exclude={"email"}))
     return created({"success": True, "message": "Bienvenue dans le cercle !", "count": count})
 
 

@@ -1,4 +1,4 @@
-"""PynamoDB helpers for writes that must happen once.
+"""PynamoDB on our one DynamoDB client, and helpers for writes that must happen once.
 
 A model's `Meta.table_name = EnvTableName()` reads the function's TABLE_NAME
 when the model is used rather than at import, so one process can serve several
@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache, partial
+from typing import Any
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
+
+from shared import aws
+from shared.lifecycle import at_init
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CONDITION_FAILED = "ConditionalCheckFailed"  # the reason code inside a cancelled transaction
@@ -29,6 +35,34 @@ class EnvTableName:
         return os.environ.get(self.variable)
 
 
+class SharedConnection(Connection):
+    """pynamodb's Connection on `shared.aws.client("dynamodb")` rather than a client of its own.
+
+    Left alone, pynamodb builds a botocore session and a client per model class and per thread
+    (`Connection.session` is thread-local, `Connection.client` creates on first use), and `Connection()` in a
+    transaction builds yet another: each ~50-100 ms of CPU. All it ever does with the client is
+    `client._make_api_call(...)`, so handing it ours is enough; our client's timeouts and retries then apply
+    to pynamodb's calls too. Its other state (table metadata) stays per Connection.
+    """
+
+    @property
+    def session(self) -> Any:
+        return aws.session()._session
+
+    @property
+    def client(self) -> Any:
+        return aws.client("dynamodb")
+
+
+at_init(partial(aws.client, "dynamodb"))
+
+
+@cache
+def connection() -> SharedConnection:
+    """The Connection for `TransactWrite(connection=...)` / `TransactGet(connection=...)`."""
+    return SharedConnection()
+
+
 class TableItem(Model):
     """Base of the items of an API's one table: `pk`/`sk` strings keyed by prefix, TTL on `expires_at`."""
 
@@ -38,6 +72,17 @@ class TableItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     expires_at = TTLAttribute(null=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        # pynamodb builds each model's TableConnection (key schema, indexes) around a plain Connection that has
+        # not created its client yet: swap in one on the shared client, once per model class and table.
+        table = super()._get_connection()
+        if not isinstance(table.connection, SharedConnection):
+            shared = SharedConnection()
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
 
 
 def applied(write: Callable[[], object]) -> bool:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from shared.aws import client
+from shared.lifecycle import at_init
+
+at_init(partial(client, "sesv2"))
 
 
 def send_mail(sender: str, to: str, subject: str, text: str, html: str) -> str:

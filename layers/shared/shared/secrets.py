@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities import parameters
 
 from shared.aws import client
+from shared.lifecycle import at_init
 
 CACHE_SECONDS = 300
 
@@ -23,6 +24,7 @@ def get_secret(name: str) -> str:
     return str(value)
 
 
+@at_init
 def _provider() -> parameters.SecretsProvider:
     return _provider_for(client("secretsmanager"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from shared.aws import client
+from shared.lifecycle import at_init
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class StoredObject:
 
 
 MIB = 1024 * 1024
+at_init(partial(client, "s3"))
 _COPY = TransferConfig(multipart_threshold=256 * MIB, multipart_chunksize=128 * MIB, max_concurrency=16)
 DEFAULT_TYPE = "application/octet-stream"
 # Rendered in place by browsers without running anything: raster images, audio, video, plain text.

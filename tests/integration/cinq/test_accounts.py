@@ -6,6 +6,8 @@ import uuid
 import jwt
 
 from cinq import gifts
+from cinq.models import EmailOwner, User
+from tests.hashes import current, older_hash
 from tests.integration.cinq.conftest import PASSWORD, Client, member, new_code
 from tools.local.local_values import LOCAL_SECRETS
 
@@ -101,3 +103,16 @@ def test_register_with_an_unknown_code_is_the_documented_400(cinq):
     assert answer.json == {"success": False, "error": "Gift code not found", "code": "CODE_NOT_FOUND"}
     # While gift-verify keeps its documented 404 for the same code
     assert Client().call("gift_verify", {"code": "CINQ-AAAA-BBBB-CCCC"}).status == 404
+
+
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(cinq):
+    # Given an account whose stored hash has older argon2 parameters
+    address = email()
+    Client().call("auth_register", {"email": address, "password": PASSWORD, "giftCode": new_code()})
+    user = User.get(f"USER#{EmailOwner.get(f'EMAIL#{address}', 'USER').user_id}", "PROFILE")
+    user.update(actions=[User.password_hash.set(older_hash(PASSWORD))])
+    # When it logs in
+    assert Client().call("auth_login", {"email": address, "password": PASSWORD}).status == 200
+    # Then its hash is now at the current parameters, for the same password
+    assert current(User.get(user.pk, user.sk).password_hash, PASSWORD)
+    assert Client().call("auth_login", {"email": address, "password": PASSWORD}).status == 200

@@ -10,8 +10,10 @@ import pytest
 
 from filestore import users
 from filestore.errors import BadCredentials, TooManyAttempts
+from filestore.models import UserItem
 from filestore.settings import settings
 from shared import throttle
+from tests.hashes import current, older_hash
 from tests.integration.filestore.conftest import BAD_CREDENTIALS, PASSWORD, Client, member, sign_up, unique_name
 
 TOO_MANY = {"message": "Trop de tentatives de connexion. Veuillez réessayer plus tard."}
@@ -161,3 +163,13 @@ def test_fifty_failures_from_one_address_then_429_whatever_the_user(filestore):
     assert throttled(guesser.call("user_login", {"username": someone.user["username"], "password": PASSWORD}), 3600)
     other = Client(source_ip=address()).call("user_login", {"username": someone.user["username"], "password": PASSWORD})
     assert other.status == 200
+
+
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(account):
+    # Given an account whose stored hash has older argon2 parameters
+    key = f"USERNAME#{account['username'].casefold()}", "USER"
+    UserItem.get(*key).update(actions=[UserItem.password_hash.set(older_hash(PASSWORD))])
+    # When it logs in
+    assert Client().call("user_login", {"username": account["username"], "password": PASSWORD}).status == 200
+    # Then its hash is now at the current parameters, for the same password
+    assert current(UserItem.get(*key).password_hash, PASSWORD)

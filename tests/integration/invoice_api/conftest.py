@@ -98,7 +98,7 @@ def invoice_table(template: Template, aws_mock: None) -> Iterator[str]:
     patch.undo()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api(invoice_table: str) -> Client:
-    """Logged in as example.one@example.com."""
+    """Logged in as example.one@example.com, once per module (no test revokes this token)."""
     return Client().login()

@@ -11,10 +11,12 @@ import pytest
 
 from invoice_api import auth
 from invoice_api.errors import NotAuthorized, TooManyAttempts
-from invoice_api.models import AccessToken
+from invoice_api.models import AccessToken, Login
 from invoice_api.seed import DEMO_PASSWORD
 from invoice_api.settings import settings
 from shared import throttle
+from shared.passwords import hash_password, upgrade_stored_hash
+from tests.hashes import current, older_hash
 from tests.integration.invoice_api.conftest import ONE, Client
 
 REFUSED = {"message": "Not Authorized", "status": 403, "data": []}
@@ -196,3 +198,30 @@ def test_sixteen_parallel_wrong_passwords_check_five(invoice_table):
         outcomes = list(pool.map(login, range(16)))
     # Then exactly five were checked
     assert sorted(outcomes) == ["403"] * 5 + ["429"] * 11
+
+
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(invoice_table):
+    # Given credentials (of demo user 3, under an address no other test counts failures for) stored with
+    # older argon2 parameters
+    address = f"rehash-{uuid.uuid4().hex[:8]}@example.com"
+    Login(*auth.login_key(address), user_id=3, password_hash=older_hash(DEMO_PASSWORD)).save()
+    # When they log in
+    assert Client().call("login", {"email": address, "password": DEMO_PASSWORD}).status == 200
+    # Then the hash is now at the current parameters, for the same password
+    assert current(Login.get(*auth.login_key(address)).password_hash, DEMO_PASSWORD)
+
+
+def test_a_rehash_never_overwrites_a_hash_changed_meanwhile(invoice_table):
+    # Given a login read with an older hash, whose stored hash changes before the rehash is written
+    key = auth.login_key(f"rehash-{uuid.uuid4().hex[:8]}@example.com")
+    Login(*key, user_id=99, password_hash=older_hash("before")).save()
+    stale = Login.get(*key)
+    changed = hash_password("after")
+    Login.get(*key).update(actions=[Login.password_hash.set(changed)])
+    # When the rehash of the stale read is stored, Then it is not, and the new hash stays
+    assert not upgrade_stored_hash(stale, "before")
+    assert Login.get(*key).password_hash == changed
+    # And a fresh read of an older hash is upgraded
+    Login.get(*key).update(actions=[Login.password_hash.set(older_hash("after"))])
+    assert upgrade_stored_hash(Login.get(*key), "after")
+    assert current(Login.get(*key).password_hash, "after")
