@@ -1,5 +1,7 @@
 # Entry points. `make run` and `make test` install what they need on first use.
 SHELL := /bin/bash
+# Bytecode caches on: every pytest run, worker process and bench child would otherwise recompile the project.
+unexport PYTHONDONTWRITEBYTECODE
 .DEFAULT_GOAL := help
 
 PYTHON313 = $(shell tools/python313.sh)
