@@ -22,12 +22,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from swagger_ui_bundle import swagger_ui_path
+
 from tools.local import http_server
 from tools.local.http_server import LocalServer
-from tools.local.template import ROOT, HttpApi, Route
+from tools.local.template import CONSOLE_URL, ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
@@ -195,7 +198,7 @@ def handle(
     if method == "OPTIONS" and api.cors and "access-control-request-method" in lower:
         return preflight(api, origin)
     path = urlsplit(target).path
-    if method == "GET" and path in ("/openapi.json", "/docs"):
+    if method == "GET" and (path in ("/openapi.json", "/docs") or path.startswith(SWAGGER_ASSETS)):
         return api_document(api, path)
     matched = match_route(api, method, path)
     if matched is None:
@@ -211,20 +214,34 @@ def handle(
     return render(api, result, origin)
 
 
-SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui"}})</script></body></html>"""
+SWAGGER_ASSETS = "/docs/assets/"
+SWAGGER_FILES = {"swagger-ui.css": "text/css; charset=utf-8", "swagger-ui-bundle.js": "text/javascript; charset=utf-8"}
+SWAGGER_UI = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} API (local)</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<style>.local-bar{{font:14px system-ui,sans-serif;padding:.5rem 1rem;background:#1f2937;color:#e5e7eb}}
+.local-bar a{{color:#93c5fd}}</style></head>
+<body><div class="local-bar">{title} on the local stack &middot; <a href="{console}">dev console</a>
+(mail, Lightning, Stripe, BTCPay) &middot; <a href="/openapi.json">openapi.json</a></div><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui", deepLinking: true}})</script></body></html>"""
 
 
 def api_document(api: HttpApi, path: str) -> GatewayResponse:
-    """Local only: the API's committed OpenAPI document, and Swagger UI over it."""
+    """Local only: the API's committed OpenAPI document, and Swagger UI over it, its assets served from the
+    swagger-ui-bundle-v2 package (no network needed)."""
+    if path.startswith(SWAGGER_ASSETS):
+        name = path.removeprefix(SWAGGER_ASSETS)
+        if name not in SWAGGER_FILES:
+            return gateway_error(404, "Not Found")
+        asset = Path(str(swagger_ui_path)) / name
+        headers = [("Content-Type", SWAGGER_FILES[name]), ("Cache-Control", "max-age=3600")]
+        return GatewayResponse(200, headers, asset.read_bytes())
     document = ROOT / "openapi" / f"{api.name}.json"
     if not document.exists():
         return gateway_error(404, "Not Found")
     if path == "/openapi.json":
         return GatewayResponse(200, [("Content-Type", "application/json")], document.read_bytes())
-    page = SWAGGER_UI.format(title=html.escape(api.name)).encode()
+    page = SWAGGER_UI.format(title=html.escape(api.name), console=CONSOLE_URL).encode()
     return GatewayResponse(200, [("Content-Type", "text/html; charset=utf-8")], page)
 
 
