@@ -29,14 +29,16 @@ from urllib.parse import parse_qsl, urlsplit
 from swagger_ui_bundle import swagger_ui_path
 
 from tools.local import http_server
+from tools.local.functions_pool import Invocation
 from tools.local.http_server import LocalServer
+from tools.local.logs import LogSink
 from tools.local.template import CONSOLE_URL, ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
-Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
+Invoke = Callable[[str, dict[str, Any]], Invocation | dict[str, Any]]
 
 
 @dataclass
@@ -44,6 +46,8 @@ class GatewayResponse:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    function: str | None = None  # the function that answered, for the access log
+    cold: bool | None = None
 
 
 def match_route(api: HttpApi, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -208,10 +212,16 @@ def handle(
     if len(json.dumps(event)) > LAMBDA_MAX_EVENT:
         return gateway_error(413, "Request Entity Too Large")
     try:
-        result = invoke(route.function, event)
+        answer = invoke(route.function, event)
     except Exception:  # the function failed: API Gateway answers a bare 500
-        return gateway_error(500, "Internal Server Error")
-    return render(api, result, origin)
+        failed = gateway_error(500, "Internal Server Error")
+        failed.function = route.function
+        return failed
+    invocation = answer if isinstance(answer, Invocation) else Invocation(answer, cold=False, ms=0)
+    response = render(api, invocation.result, origin)
+    response.function = route.function
+    response.cold = invocation.cold if isinstance(answer, Invocation) else None
+    return response
 
 
 SWAGGER_ASSETS = "/docs/assets/"
@@ -245,8 +255,9 @@ def api_document(api: HttpApi, path: str) -> GatewayResponse:
     return GatewayResponse(200, [("Content-Type", "text/html; charset=utf-8")], page)
 
 
-def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> LocalServer:
+def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1", log: LogSink | None = None) -> LocalServer:
     def respond(request: BaseHTTPRequestHandler) -> None:
+        started = time.perf_counter()
         length = int(request.headers.get("Content-Length") or 0)
         if length > HTTP_API_MAX_BODY:
             response = gateway_error(413, "Request Entity Too Large")
@@ -270,5 +281,9 @@ def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> LocalServer:
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(response.body)
+        if log is not None:
+            ms = (time.perf_counter() - started) * 1000
+            path = urlsplit(request.path).path
+            log.access(api.name, request.command, path, response.status, ms, response.function, response.cold)
 
     return http_server.serve(api.port, respond, host, name="local-http-api")
