@@ -187,7 +187,8 @@ def test_cancelling_in_the_portal_ends_the_subscription_at_period_end(
     portal = client.v1.billing_portal.sessions.create(
         params={"customer": customer_id, "return_url": "http://127.0.0.1:3001/account"}
     )
-    assert portal.url == f"{CONSOLE}/stripe/portal/{portal.id}" and "Résilier" in (pages.portal_page(fake, portal.id) or "")
+    assert portal.url == f"{CONSOLE}/stripe/portal/{portal.id}"
+    assert "Résilier" in (pages.portal_page(fake, portal.id) or "")
     # When they cancel there
     fake.cancel_from_portal(portal.id)
     # Then the subscription runs to the end of its period
