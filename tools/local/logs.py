@@ -83,6 +83,8 @@ class LogSink:
 
     # ------------------------------------------------------------------ format
     def pretty(self, function: str, record: dict[str, Any]) -> str:
+        if "_aws" in record:  # a CloudWatch EMF metrics line (Powertools Metrics)
+            return self._metrics(function, record)
         level = str(record.get("level", "INFO")).upper()
         message = record.get("message", "")
         text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
@@ -93,6 +95,15 @@ class LogSink:
         if trace:
             line += "\n" + "\n".join("    " + part for part in str(trace).splitlines())
         return line
+
+    def _metrics(self, function: str, record: dict[str, Any]) -> str:
+        names = [
+            metric["Name"]
+            for block in record["_aws"].get("CloudWatchMetrics", [])
+            for metric in block.get("Metrics", [])
+        ]
+        values = " ".join(f"{name}={_short(_single(record.get(name)))}" for name in names)
+        return f"{_clock()} {self._paint('2', 'METRIC ')} {self._paint('1', function)} {self._paint('2', values)}"
 
     def _paint(self, code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
@@ -118,6 +129,10 @@ def _clock(stamp: Any = None) -> str:
     if isinstance(stamp, str) and len(stamp) >= 19 and stamp[13] == ":":
         return stamp[11:19]
     return time.strftime("%H:%M:%S")
+
+
+def _single(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def _short(value: Any) -> str:

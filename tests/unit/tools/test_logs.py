@@ -69,3 +69,15 @@ def test_json_mode_passes_function_lines_through_and_wraps_everything_else():
 def test_colour_only_when_asked():
     log = LogSink(io.StringIO(), colour=True)
     assert log.pretty("Fn", {"level": "INFO", "message": "m"}).count("\x1b[") >= 2
+
+
+def test_a_metrics_line_reads_as_its_metrics():
+    log, out = sink()
+    emf = {
+        "_aws": {"Timestamp": 1, "CloudWatchMetrics": [{"Namespace": "local", "Metrics": [{"Name": "ColdStart"}]}]},
+        "function_name": "Fn",
+        "service": "lnupload",
+        "ColdStart": [1.0],
+    }
+    log.function_line("Fn", json.dumps(emf))
+    assert out.getvalue().split(" ", 1)[1] == "METRIC  Fn ColdStart=1.0\n"
