@@ -8,6 +8,7 @@ the template's environment. Adding a route to the template is enough to serve it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import logging
@@ -168,9 +169,12 @@ def main() -> None:
     except PortInUse as taken:
         print(f"make run: {taken}", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
-        stack.stop()
-        sys.exit(130)
+    except (KeyboardInterrupt, Exception) as failure:
+        with contextlib.suppress(Exception):  # stop what did start; the failure is what matters
+            stack.stop()
+        if isinstance(failure, KeyboardInterrupt):
+            sys.exit(130)
+        raise
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
     print(f"dev console     http://127.0.0.1:{stack.console_port}", file=sys.stderr)
