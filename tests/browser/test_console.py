@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -32,7 +33,7 @@ def test_paying_a_lightning_invoice(page: Page, console_url: str, lnupload_url: 
     assert answer["success"] is True
 
 
-def test_reading_the_sign_in_code_in_a_mail(page: Page, console_url: str, bank2xls_url: str) -> None:
+def test_reading_the_sign_in_code_in_a_mail(page: Page, console_url: str, bank2xls_url: str, screenshots: Path) -> None:
     # Given a sign-in code mailed by bank2xls
     email = f"console-{uuid.uuid4().hex[:10]}@example.com"
     requests.post(f"{bank2xls_url}/api/auth/otp/request", json={"email": email}, timeout=10).raise_for_status()
@@ -48,6 +49,7 @@ def test_reading_the_sign_in_code_in_a_mail(page: Page, console_url: str, bank2x
     expect(message.locator("h3")).to_contain_text(code)
     expect(message.locator("mark.code")).to_have_text(code)
     expect(page.frame_locator("article.message iframe").locator("mark.code").first).to_have_text(code)
+    page.screenshot(path=screenshots / "console-mail.png", full_page=True)
 
     # And the message opens on its own page
     with page.context.expect_page() as opened:
@@ -55,7 +57,9 @@ def test_reading_the_sign_in_code_in_a_mail(page: Page, console_url: str, bank2x
     expect(opened.value.locator("mark.code").first).to_have_text(code)
 
 
-def test_completing_a_checkout_and_resending_a_webhook(page: Page, console_url: str, bank2xls_url: str) -> None:
+def test_completing_a_checkout_and_resending_a_webhook(
+    page: Page, console_url: str, bank2xls_url: str, screenshots: Path
+) -> None:
     # Given a bank2xls user with an open checkout session
     browser, email = signed_in(bank2xls_url, console_url)
     checkout = browser.post(f"{bank2xls_url}/api/billing/checkout", json={"planId": "monthly_100"}, timeout=10)
@@ -82,6 +86,7 @@ def test_completing_a_checkout_and_resending_a_webhook(page: Page, console_url: 
     # Then its answer shows (already processed), and the resend is listed
     expect(page.get_by_role("status")).to_contain_text("Resent checkout.session.completed: HTTP 200")
     expect(page.locator("#st-deliveries tr", has_text="(resent)").first).to_be_visible()
+    page.screenshot(path=screenshots / "console-stripe.png", full_page=True)
 
 
 def test_settling_a_btcpay_invoice_on_its_checkout_page_then_redelivering(page: Page, console_url: str) -> None:
