@@ -19,6 +19,8 @@ pytestmark = pytest.mark.e2e
 
 ENDPOINT = "http://127.0.0.1:3900"
 EVENTS = sorted((ROOT / "events").glob("*/*.json"))
+# Runs after test_cinq.py (module order): cinq's register/redeem events use the spec's demo gift code, which
+# test_cinq's verbatim flow registers first.
 # What each static event gets (the documented status). Events that sign in need a session or token the
 # file cannot hold: the documented refusal. Several depend on what the stack already holds (a rerun
 # against the same `make run`: the address is taken, the free credit used, the OTP quota spent).
