@@ -7,25 +7,35 @@ unexport PYTHONDONTWRITEBYTECODE
 PYTHON313 = $(shell tools/python313.sh)
 VENV      := .venv
 PY        := $(VENV)/bin/python
+UV        := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) tools/uv.sh
 SAM_VENV  := .tools/sam
 CHECKOV_VENV := .tools/checkov
 LNBITS    := .tools/lnbits
 SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
+CONSTRAINTS := layers/shared/constraints.txt
 
-.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate policy params bench fuzz deploy seed pr clean
+.PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench fuzz deploy seed pr lock upgrade clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
-	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r layers/shared/requirements.txt --group dev
+# The virtualenv is exactly uv.lock (runtime + dev groups); uv itself is pinned in tools/uv.sh.
+$(VENV)/.installed: pyproject.toml uv.lock tools/uv.sh
+	$(UV) sync --frozen --python "$(PYTHON313)"
 	@touch $@
 
-venv: $(VENV)/.installed ## the project's Python 3.13 virtualenv
+venv: $(VENV)/.installed ## the project's Python 3.13 virtualenv, installed from uv.lock
+
+lock: ## after editing dependencies in pyproject.toml: update uv.lock and the layer's constraints
+	$(UV) lock --python "$(PYTHON313)"
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-annotate --no-header -o $(CONSTRAINTS) >/dev/null
+
+upgrade: ## move one locked package to its newest version: make upgrade PKG=stripe
+	@test -n "$(PKG)" || { echo "usage: make upgrade PKG=<name>" >&2; exit 2; }
+	$(UV) lock --python "$(PYTHON313)" --upgrade-package "$(PKG)"
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-annotate --no-header -o $(CONSTRAINTS) >/dev/null
 
 $(SAM_VENV)/.installed:
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
@@ -33,10 +43,10 @@ $(SAM_VENV)/.installed:
 	@touch $@
 
 # checkov in its own virtualenv: its pins (boto3, networkx, packaging) conflict with the project's.
-$(CHECKOV_VENV)/.installed: pyproject.toml
+$(CHECKOV_VENV)/.installed:
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install -q --upgrade pip
-	$(CHECKOV_VENV)/bin/python -m pip install -q --group policy
+	$(CHECKOV_VENV)/bin/python -m pip install -q checkov==3.3.30
 	@touch $@
 
 $(LNBITS)/bin/lnbits: | $(VENV)/.installed
@@ -47,19 +57,25 @@ tools: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed $(LN
 browser: $(VENV)/.installed ## Debian's chromium + playwright for tests/browser (idempotent)
 	bash tools/browser_deps.sh
 
-run: $(VENV)/.installed ## serve every API locally (moto, dev console on :3999, lnupload on :3000)
-	$(PY) -m tools.local.server
+LOG ?= pretty
+run: $(VENV)/.installed ## serve every API locally (APIs on :3000-3004, dev console on :3999); LOG=json for raw JSON logs
+	$(PY) -m tools.local.server $(if $(filter json,$(LOG)),--json-logs)
 
-test: tools lint ## the whole suite: lint, unit, integration, contract, e2e, OpenAPI drift, policy, sam validate + build
+invoke: $(VENV)/.installed ## like sam local invoke, without Docker: make invoke FN=<LogicalId> EVENT=events/... [ENV_VARS=f.json] [PARAMS="K=V"]
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<api>/<file>.json (or EVENT=- for stdin)" >&2; exit 2; }
+	@$(PY) -m tools.local.invoke "$(FN)" $(if $(EVENT),-e "$(EVENT)") $(if $(ENV_VARS),--env-vars "$(ENV_VARS)") \
+		$(if $(PARAMS),--parameter-overrides "$(PARAMS)")
+
+test: tools lint ## the whole suite: lint, unit, integration, contract, policy, sam validate + build, e2e, fuzz, browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed ## unit tests only (no sockets)
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
-integration: $(VENV)/.installed
+integration: $(VENV)/.installed ## handlers on moto and the protocol fakes
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
-contract: $(VENV)/.installed $(LNBITS)/bin/lnbits
+contract: $(VENV)/.installed $(LNBITS)/bin/lnbits ## our Lightning client against a real LNbits
 	$(PY) -m pytest tests/contract $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed ## e2e against the local server, or a stack: LNUPLOAD_URL=https://... make e2e
@@ -70,14 +86,14 @@ lint: $(VENV)/.installed ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed ## ruff --fix and ruff format
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 openapi: $(VENV)/.installed ## regenerate openapi/<api>.json from the handlers' models
 	$(PY) -m tools.openapi --write
 
-validate: $(SAM_VENV)/.installed
+validate: $(SAM_VENV)/.installed ## sam validate --lint
 	$(SAM) validate --lint
 
 policy: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SAM_VENV)/.installed ## cfn-lint (+ AWS serverless rules) and checkov on the templates; fails on any finding
@@ -104,5 +120,5 @@ deploy: build ## sam deploy (ENV=prod for the prod config)
 
 pr: format test ## what to run before a pull request
 
-clean:
+clean: ## remove build output and tool caches
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -3,12 +3,11 @@
 #   - Debian's chromium at /usr/bin/chromium (apt, ~480 MB; needs root). Playwright's own
 #     `playwright install` downloads a browser build from outside the package registries,
 #     which cannot be reached here, so the tests launch this one (executable_path).
-#   - the Python playwright package, pinned, in the project virtualenv.
+#   - the Python playwright package comes with the project virtualenv (uv.lock), checked here.
 # Idempotent: a second run does nothing and takes well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PLAYWRIGHT_VERSION="1.65.2"
 CHROMIUM="/usr/bin/chromium"
 VENV=".venv"
 
@@ -23,12 +22,7 @@ if [ ! -x "$CHROMIUM" ]; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
-if [ ! -x "$VENV/bin/pip" ]; then
-  echo "browser_deps: $VENV is missing: run 'make venv' first" >&2
+if ! "$VENV/bin/python" -c 'import playwright' 2>/dev/null; then
+  echo "browser_deps: playwright is missing from $VENV (it is in uv.lock): run 'make venv'" >&2
   exit 1
-fi
-installed="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("playwright"))' 2>/dev/null || true)"
-if [ "$installed" != "$PLAYWRIGHT_VERSION" ]; then
-  echo "browser_deps: installing playwright==$PLAYWRIGHT_VERSION into $VENV"
-  "$VENV/bin/pip" install -q "playwright==$PLAYWRIGHT_VERSION"
 fi

@@ -67,7 +67,7 @@ def checkout_url(user_id: str, plan_id: str) -> str:
 
 def portal_url(user_id: str) -> str:
     customer = customer_for(user_id)
-    return_url = f"{settings().app_url.rstrip('/')}/billing"
+    return_url = f"{settings().app_url.rstrip('/')}/billing?portal=return"  # the page then polls for the change
     session = _call(
         lambda: client().v1.billing_portal.sessions.create(params={"customer": customer, "return_url": return_url})
     )

@@ -57,6 +57,7 @@ def balance(caller: Caller) -> dict[str, Any]:
             "status": user.subscription_status or "none",
             "planId": user.plan_id,
             "nextInvoiceAt": iso(user.next_invoice_at) if user.next_invoice_at else None,
+            "endsAt": iso(user.subscription_ends_at) if user.subscription_ends_at else None,
         },
         "rollover": True,
     }

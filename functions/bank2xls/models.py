@@ -44,6 +44,8 @@ class UserItem(Item):
     subscription_status = UnicodeAttribute(null=True)
     plan_id = UnicodeAttribute(null=True)
     next_invoice_at = UTCDateTimeAttribute(null=True)
+    # Cancelled at period end (in the billing portal): when the subscription stops.
+    subscription_ends_at = UTCDateTimeAttribute(null=True)
     # `created` of the last subscription event applied: older events arriving late change nothing.
     subscription_event_at = NumberAttribute(null=True)
 

@@ -54,6 +54,9 @@ class Subscription(BaseModel):
     status: str = Field(description="none, active, past_due, canceled…")
     planId: str | None
     nextInvoiceAt: str | None
+    endsAt: str | None = Field(
+        None, description="Cancelled at the end of its period (billing portal): when it ends; else null"
+    )
 
 
 class AuthenticatedBalance(BaseModel):

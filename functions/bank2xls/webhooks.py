@@ -122,14 +122,19 @@ def _subscription_changed(event: dict[str, Any]) -> None:
 
 
 def _subscription_state(subscription: dict[str, Any], ended: bool) -> list[Action]:
-    """Status and next invoice date; a subscription set to cancel at period end has no next invoice."""
-    renews = not ended and not subscription.get("cancel_at_period_end")
+    """Status and next invoice date; a subscription set to cancel at period end has no next invoice but an end."""
+    cancelling = not ended and bool(subscription.get("cancel_at_period_end"))
+    renews = not ended and not cancelling
     period_end = subscription.get("current_period_end") or _item_period_end(subscription)
+    ends_at = (subscription.get("cancel_at") or period_end) if cancelling else None
     return [
         UserItem.subscription_status.set("canceled" if ended else str(subscription.get("status"))),
         UserItem.next_invoice_at.set(datetime.fromtimestamp(period_end, UTC))
         if renews and period_end
         else UserItem.next_invoice_at.remove(),
+        UserItem.subscription_ends_at.set(datetime.fromtimestamp(ends_at, UTC))
+        if ends_at
+        else UserItem.subscription_ends_at.remove(),
     ]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import bank2xls_url, console_url, local_server
+from tests.e2e.conftest import bank2xls_url, console_url, lnupload_url, local_server
 from tools.local.template import ROOT
 
 try:
@@ -27,7 +27,7 @@ try:
 except ModuleNotFoundError as error:  # pragma: no cover - a clear message instead of a bare ImportError
     raise ImportError("the browser tests need playwright and chromium: run `bash tools/browser_deps.sh`") from error
 
-__all__ = ["bank2xls_url", "console_url", "local_server"]  # the e2e suite's fixtures, reused here
+__all__ = ["bank2xls_url", "console_url", "lnupload_url", "local_server"]  # the e2e suite's fixtures, reused here
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

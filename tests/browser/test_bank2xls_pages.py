@@ -135,6 +135,43 @@ def test_subscribing_credits_the_account_and_a_conversion_uses_one(
     expect(history.first.locator("td").nth(4)).to_have_text("success")
 
 
+def test_cancelling_in_the_portal_shows_the_end_date(
+    page: Page, bank2xls_url: str, email: str, mailbox: Mailbox
+) -> None:
+    # Given a subscribed user on the billing page
+    sign_in(page, bank2xls_url, email, mailbox)
+    page.goto(f"{bank2xls_url}/billing")
+    page.locator('button[data-plan="monthly_100"]').click()
+    page.get_by_role("button", name=re.compile(r"^Payer")).click()
+    expect(page.locator("#subscription")).to_have_text("actif (monthly_100)")
+
+    # When they cancel in the billing portal and come back
+    page.get_by_role("button", name="Gérer mon abonnement").click()
+    page.get_by_role("button", name="Résilier").click()
+    expect(page.get_by_text(re.compile(r"Résilié, prend fin le"))).to_be_visible()
+    page.get_by_role("link", name="Retour au site").click()
+
+    # Then the page says when the subscription ends, and no next invoice
+    expect(page).to_have_url(f"{bank2xls_url}/billing?portal=return")
+    expect(page.locator("#subscription")).to_have_text(
+        re.compile(r"^résilié, prend fin le \d{2}/\d{2}/\d{4} \(monthly_100\)$")
+    )
+    expect(page.locator("#next-invoice")).to_have_text("—")
+
+
+def test_insufficient_credits_link_to_billing(page: Page, bank2xls_url: str, email: str, mailbox: Mailbox) -> None:
+    # Given a signed-in user without credits on the dashboard
+    sign_in(page, bank2xls_url, email, mailbox)
+
+    # When they try to convert
+    page.get_by_role("button", name="Convertir").click()
+
+    # Then the refusal links to the billing page
+    expect(page.locator("#convert-message")).to_contain_text("Crédits insuffisants")
+    page.get_by_role("link", name="Acheter des crédits").click()
+    expect(page).to_have_url(f"{bank2xls_url}/billing")
+
+
 def test_logout_returns_home_and_closes_the_dashboard(
     page: Page, bank2xls_url: str, email: str, mailbox: Mailbox
 ) -> None:

@@ -1,7 +1,8 @@
 """A BTCPay Server store speaking the Greenfield API (v1) subset we use, and sending signed webhooks like BTCPay.
 
-Pure state and methods answering `(status, body)`; the dev console serves the Greenfield routes under its base
-URL. Shapes and behaviour follow btcpayserver/btcpayserver (paths relative to that repository):
+State and methods answering `(status, body)`; `routes()` at the end is what the dev console serves under its
+base URL (Greenfield, the store owner's shortcuts, the invoice's checkout page, the webhook deliveries).
+Shapes and behaviour follow btcpayserver/btcpayserver (paths relative to that repository):
 
 - invoices: Client/Models/InvoiceData.cs and GreenfieldInvoiceController.ToModel. Newtonsoft writes a derived
   class's own properties before its base class's, hence `id, storeId, amount, ...` first and `type, currency,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import http.client
 import json
 import re
@@ -37,6 +39,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+
+from tools.local.web import Reply, Request, Route, answer, html_reply, json_reply, page
 
 Answer = tuple[int, Any]  # a dict, or for 422 BTCPay's list of {path, message}
 SettleVia = Literal["lightning", "onchain", "manual"]
@@ -85,6 +89,14 @@ class Delivery:
     @property
     def delivery_id(self) -> str:
         return str(self.event["deliveryId"])
+
+
+@dataclass(frozen=True)
+class DeliveryAnswer:
+    url: str
+    status: int | None  # None: no answer (refused, timed out)
+    body: str  # the first 2,000 characters of the answer
+    at: float
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,7 @@ class FakeBtcpay:
         self._invoices: dict[str, FakeInvoice] = {}
         self._webhooks: dict[str, Webhook] = {}
         self._sent: dict[str, tuple[str, bytes]] = {}  # deliveryId -> (webhookId, body), for redelivery
+        self._answers: dict[str, DeliveryAnswer] = {}  # deliveryId -> what the endpoint answered
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------ Greenfield routes
@@ -277,15 +290,54 @@ class FakeBtcpay:
         redelivery (new deliveryId, isRedelivery true), before the next delivery is sent."""
         results: list[int | None] = []
         for delivery in deliveries:
-            status = _post(delivery)
+            status = self._send(delivery)
             for delay in self.retry_delays:
                 if not _should_retry(status):
                     break
                 time.sleep(delay)
                 delivery = self.redelivery(delivery.delivery_id)
-                status = _post(delivery)
+                status = self._send(delivery)
             results.append(status)
         return results
+
+    def answer_to(self, delivery_id: str) -> DeliveryAnswer | None:
+        """What the endpoint answered to a delivery (None: not sent yet)."""
+        with self._lock:
+            return self._answers.get(delivery_id)
+
+    def delivery_log(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Sent deliveries, newest first, with their answers: the store's "Webhook deliveries" page."""
+        with self._lock:
+            answers = sorted(self._answers.items(), key=lambda item: item[1].at, reverse=True)[:limit]
+            shown = []
+            for delivery_id, answered in answers:
+                event = json.loads(self._sent[delivery_id][1])
+                shown.append(
+                    {
+                        "deliveryId": delivery_id,
+                        "originalDeliveryId": event.get("originalDeliveryId"),
+                        "isRedelivery": event.get("isRedelivery"),
+                        "type": event.get("type"),
+                        "invoiceId": event.get("invoiceId"),
+                        "url": answered.url,
+                        "status": answered.status,
+                        "answer": answered.body,
+                        "at": answered.at,
+                    }
+                )
+            return shown
+
+    def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        """An invoice as the Greenfield API shows it (no key: the console and the checkout page)."""
+        with self._lock:
+            found = self._invoices.get(invoice_id)
+            return found.as_greenfield() if found else None
+
+    def _send(self, delivery: Delivery) -> int | None:
+        status, body = _post(delivery)
+        with self._lock:
+            self._answers[delivery.delivery_id] = DeliveryAnswer(delivery.url, status, body, time.time())
+        return status
 
     # ------------------------------------------------------------ internals
     def _refuse(self, auth_header: str | None, store_id: str, permission: str) -> Answer | None:
@@ -416,12 +468,108 @@ def _should_retry(status: int | None) -> bool:
     return status is None or status >= 500 or status in (408, 429)
 
 
-def _post(delivery: Delivery) -> int | None:
+def _post(delivery: Delivery) -> tuple[int | None, str]:
     request = urllib.request.Request(delivery.url, data=delivery.body, headers=delivery.headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT) as response:
-            return int(response.status)
+            return int(response.status), response.read(2000).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
-        return int(error.code)
-    except (urllib.error.URLError, http.client.HTTPException, OSError):
-        return None
+        return int(error.code), error.read(2000).decode("utf-8", "replace")
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        return None, f"no answer: {error}"
+
+
+# ---------------------------------------------------------------- the dev console's BTCPay routes
+class _StoreRoutes:
+    """The console's BTCPay handlers, over one store."""
+
+    def __init__(self, store: FakeBtcpay) -> None:
+        self.store = store
+
+    def get_invoice(self, request: Request) -> Reply:
+        params = request.params
+        return answer(self.store.get_invoice(request.headers.get("authorization"), params["store"], params["invoice"]))
+
+    def create_invoice(self, request: Request) -> Reply:
+        auth = request.headers.get("authorization")
+        return answer(self.store.create_invoice(auth, request.params["store"], request.json()))
+
+    def create(self, request: Request) -> Reply:
+        payload = request.json()
+        if not isinstance(payload, dict):
+            return json_reply(400, {"detail": 'Send {"amount": "15.00", "currency": "EUR", "metadata": {...}}'})
+        try:
+            amount, currency = str(payload.get("amount", "")), str(payload.get("currency", "EUR"))
+            invoice = self.store.create(amount, currency, dict(payload.get("metadata") or {}))
+        except ValueError as exc:
+            return json_reply(400, {"detail": str(exc)})
+        return json_reply(201, invoice)
+
+    def settle(self, request: Request) -> Reply:
+        invoice = request.params["invoice"]
+        try:
+            deliveries = self.store.settle(invoice)
+        except KeyError:
+            return json_reply(404, {"detail": f"No such invoice: {invoice}"})
+        statuses = self.store.deliver(deliveries)
+        sent = [
+            {"deliveryId": d.delivery_id, "type": d.event["type"], "url": d.url, "status": status}
+            for d, status in zip(deliveries, statuses, strict=True)
+        ]
+        return json_reply(200, {"invoiceId": invoice, "deliveries": sent})
+
+    def redeliver(self, request: Request) -> Reply:
+        try:
+            sent = self.store.redeliver(request.params["delivery"])
+        except KeyError:
+            return json_reply(404, {"detail": f"No such delivery: {request.params['delivery']}"})
+        answered = self.store.answer_to(sent.delivery_id)
+        shown = {"deliveryId": sent.delivery_id, "type": sent.event["type"], "url": sent.url}
+        return json_reply(
+            200, shown | {"status": answered.status if answered else None, "answer": answered and answered.body}
+        )
+
+    def checkout(self, request: Request) -> Reply:
+        invoice = self.store.invoice(request.params["invoice"])
+        if invoice is None:
+            return html_reply(page("Invoice not found", "<h1>Invoice not found</h1>", subtitle="BTCPay (local)"), 404)
+        return html_reply(checkout_page(invoice, self.store.public_url))
+
+
+def routes(store: FakeBtcpay) -> list[Route]:
+    """Greenfield (with the API key), the store owner's shortcuts (no key), the checkout page, deliveries."""
+    handlers = _StoreRoutes(store)
+    return [
+        Route("GET", "/btcpay/api/v1/stores/{store}/invoices/{invoice}", handlers.get_invoice),
+        Route("POST", "/btcpay/api/v1/stores/{store}/invoices", handlers.create_invoice),
+        Route("POST", "/btcpay/invoices", handlers.create),
+        Route("GET", "/btcpay/invoices", lambda _: json_reply(200, store.recent())),
+        Route("POST", "/btcpay/invoices/{invoice}/settle", handlers.settle),
+        Route("GET", "/btcpay/deliveries", lambda _: json_reply(200, store.delivery_log())),
+        Route("POST", "/btcpay/deliveries/{delivery}/redeliver", handlers.redeliver),
+        Route("GET", "/btcpay/i/{invoice}", handlers.checkout),
+    ]
+
+
+def checkout_page(invoice: dict[str, Any], public_url: str) -> str:
+    """The invoice's checkoutLink: amount, state, and a button that pays it (settles it, webhooks sent)."""
+    amount = f"{html.escape(invoice['amount'])} {html.escape(invoice['currency'])}"
+    settled = invoice["status"] == "Settled"
+    redirect = invoice["checkout"].get("redirectURL")
+    back = f'<p><a href="{html.escape(redirect)}">Return to the shop</a></p>' if redirect else ""
+    if settled:
+        action = f'<p id="state"><strong>Paid</strong>: this invoice is settled.</p>{back}'
+    else:
+        settle = f"{public_url}/invoices/{invoice['id']}/settle"
+        script = (
+            "event.preventDefault();this.querySelector('button').disabled=true;"
+            "fetch(this.action,{method:'POST'}).then(r=>{if(r.ok)location.reload();else alert('HTTP '+r.status)})"
+        )
+        action = (
+            f'<p id="state">Waiting for payment (status {html.escape(invoice["status"])}).</p>'
+            f'<form method="post" action="{html.escape(settle)}" onsubmit="{script}">'
+            "<button>Pay (simulated Lightning payment)</button></form>"
+        )
+    title = f"Invoice {invoice['id']}"
+    body = f"<h1>Pay {amount}</h1><p><small>{html.escape(title)}</small></p>{action}"
+    return page(title, body, subtitle="BTCPay Server (local, simulated)")

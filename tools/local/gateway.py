@@ -22,18 +22,23 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from swagger_ui_bundle import swagger_ui_path
+
 from tools.local import http_server
+from tools.local.functions_pool import Invocation
 from tools.local.http_server import LocalServer
-from tools.local.template import ROOT, HttpApi, Route
+from tools.local.logs import LogSink
+from tools.local.template import CONSOLE_URL, ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
-Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
+Invoke = Callable[[str, dict[str, Any]], Invocation | dict[str, Any]]
 
 
 @dataclass
@@ -41,6 +46,8 @@ class GatewayResponse:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    function: str | None = None  # the function that answered, for the access log
+    cold: bool | None = None
 
 
 def match_route(api: HttpApi, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -195,7 +202,7 @@ def handle(
     if method == "OPTIONS" and api.cors and "access-control-request-method" in lower:
         return preflight(api, origin)
     path = urlsplit(target).path
-    if method == "GET" and path in ("/openapi.json", "/docs"):
+    if method == "GET" and (path in ("/openapi.json", "/docs") or path.startswith(SWAGGER_ASSETS)):
         return api_document(api, path)
     matched = match_route(api, method, path)
     if matched is None:
@@ -205,31 +212,52 @@ def handle(
     if len(json.dumps(event)) > LAMBDA_MAX_EVENT:
         return gateway_error(413, "Request Entity Too Large")
     try:
-        result = invoke(route.function, event)
+        answer = invoke(route.function, event)
     except Exception:  # the function failed: API Gateway answers a bare 500
-        return gateway_error(500, "Internal Server Error")
-    return render(api, result, origin)
+        failed = gateway_error(500, "Internal Server Error")
+        failed.function = route.function
+        return failed
+    invocation = answer if isinstance(answer, Invocation) else Invocation(answer, cold=False, ms=0)
+    response = render(api, invocation.result, origin)
+    response.function = route.function
+    response.cold = invocation.cold if isinstance(answer, Invocation) else None
+    return response
 
 
-SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui"}})</script></body></html>"""
+SWAGGER_ASSETS = "/docs/assets/"
+SWAGGER_FILES = {"swagger-ui.css": "text/css; charset=utf-8", "swagger-ui-bundle.js": "text/javascript; charset=utf-8"}
+SWAGGER_UI = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} API (local)</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<style>.local-bar{{font:14px system-ui,sans-serif;padding:.5rem 1rem;background:#1f2937;color:#e5e7eb}}
+.local-bar a{{color:#93c5fd}}</style></head>
+<body><div class="local-bar">{title} on the local stack &middot; <a href="{console}">dev console</a>
+(mail, Lightning, Stripe, BTCPay) &middot; <a href="/openapi.json">openapi.json</a></div><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui", deepLinking: true}})</script></body></html>"""
 
 
 def api_document(api: HttpApi, path: str) -> GatewayResponse:
-    """Local only: the API's committed OpenAPI document, and Swagger UI over it."""
+    """Local only: the API's committed OpenAPI document, and Swagger UI over it, its assets served from the
+    swagger-ui-bundle-v2 package (no network needed)."""
+    if path.startswith(SWAGGER_ASSETS):
+        name = path.removeprefix(SWAGGER_ASSETS)
+        if name not in SWAGGER_FILES:
+            return gateway_error(404, "Not Found")
+        asset = Path(str(swagger_ui_path)) / name
+        headers = [("Content-Type", SWAGGER_FILES[name]), ("Cache-Control", "max-age=3600")]
+        return GatewayResponse(200, headers, asset.read_bytes())
     document = ROOT / "openapi" / f"{api.name}.json"
     if not document.exists():
         return gateway_error(404, "Not Found")
     if path == "/openapi.json":
         return GatewayResponse(200, [("Content-Type", "application/json")], document.read_bytes())
-    page = SWAGGER_UI.format(title=html.escape(api.name)).encode()
+    page = SWAGGER_UI.format(title=html.escape(api.name), console=CONSOLE_URL).encode()
     return GatewayResponse(200, [("Content-Type", "text/html; charset=utf-8")], page)
 
 
-def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> LocalServer:
+def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1", log: LogSink | None = None) -> LocalServer:
     def respond(request: BaseHTTPRequestHandler) -> None:
+        started = time.perf_counter()
         length = int(request.headers.get("Content-Length") or 0)
         if length > HTTP_API_MAX_BODY:
             response = gateway_error(413, "Request Entity Too Large")
@@ -253,5 +281,9 @@ def serve(api: HttpApi, invoke: Invoke, host: str = "127.0.0.1") -> LocalServer:
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(response.body)
+        if log is not None:
+            ms = (time.perf_counter() - started) * 1000
+            path = urlsplit(request.path).path
+            log.access(api.name, request.command, path, response.status, ms, response.function, response.cold)
 
     return http_server.serve(api.port, respond, host, name="local-http-api")

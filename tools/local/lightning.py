@@ -19,6 +19,8 @@ from typing import Any
 from bolt11 import Bolt11, MilliSatoshi, Tag, TagChar, Tags, encode
 from coincurve import PrivateKey
 
+from tools.local.web import Reply, Request, Route, answer, json_reply
+
 Answer = tuple[int, dict[str, Any]]
 
 
@@ -110,3 +112,32 @@ class FakeWallet:
         with self._lock:
             self.invoices[payment_hash] = fake
         return fake
+
+
+def routes(wallet: FakeWallet) -> list[Route]:
+    """LNbits' API under /lightning (what our client calls), and the console's list and Pay button."""
+
+    def create(request: Request) -> Reply:
+        payload = request.json()
+        if not isinstance(payload, dict):
+            return json_reply(400, {"detail": "Invalid JSON"})
+        return answer(wallet.create(request.headers.get("x-api-key"), payload))
+
+    def listed(_: Request) -> Reply:
+        shown = [
+            {"payment_hash": i.payment_hash, "amount_sat": i.amount_sat, "memo": i.memo, "paid": i.paid}
+            | {"bolt11": i.bolt11, "created": i.created}
+            for i in wallet.recent()
+        ]
+        return json_reply(200, shown)
+
+    return [
+        Route("POST", "/lightning/api/v1/payments", create),
+        Route(
+            "GET",
+            "/lightning/api/v1/payments/{payment_hash}",
+            lambda r: answer(wallet.status(r.headers.get("x-api-key"), r.params["payment_hash"])),
+        ),
+        Route("GET", "/lightning/invoices", listed),
+        Route("POST", "/lightning/invoices/{payment_hash}/pay", lambda r: answer(wallet.pay(r.params["payment_hash"]))),
+    ]

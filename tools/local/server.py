@@ -8,9 +8,12 @@ the template's environment. Adding a route to the template is enough to serve it
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import logging
 import signal
+import socket
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +23,10 @@ from moto.server import ThreadedMotoServer
 
 from tools.local import bootstrap, console, gateway, seeds
 from tools.local.btcpay import FakeBtcpay
-from tools.local.functions_pool import FunctionPool
+from tools.local.functions_pool import IDLE_TIMEOUT, MAX_TOTAL, Environments, FunctionPool, Invocation
 from tools.local.lightning import FakeWallet
 from tools.local.local_values import BTCPAY_STORE_ID, CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
+from tools.local.logs import LogSink
 from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.moto_fast import serialize_attribute_values_directly
 from tools.local.provision import provision
@@ -30,13 +34,53 @@ from tools.local.stripe_fake import StripeFake
 from tools.local.template import Template
 
 
+class PortInUse(OSError):
+    """A port the stack needs is taken: nothing has been started."""
+
+    def __init__(self, port: int, owner: str) -> None:
+        super().__init__(
+            errno.EADDRINUSE,
+            f"port {port} ({owner}) is in use — is another `make run` running? Stop it or free the port.",
+        )
+        self.port, self.owner = port, owner
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def check_ports(ports: dict[int, str], host: str = "127.0.0.1") -> None:
+    """Raises PortInUse for the first port of `ports` ({port: what uses it}) that cannot be bound."""
+    for port, owner in ports.items():
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is no owner
+            try:
+                sock.bind((host, port))
+            except OSError as error:
+                if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                    raise PortInUse(port, owner) from None
+                raise
+
+
 class LocalStack:
-    def __init__(self, template: Template, moto_port: int = MOTO_PORT, console_port: int = CONSOLE_PORT) -> None:
+    def __init__(
+        self,
+        template: Template,
+        moto_port: int = MOTO_PORT,
+        console_port: int = CONSOLE_PORT,
+        log: LogSink | None = None,
+        environments: Environments | None = None,
+    ) -> None:
         self.template = template
+        self.moto_port = moto_port
         self.endpoint = f"http://127.0.0.1:{moto_port}"
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         environment = bootstrap.local_aws_environment(self.endpoint)
-        self.pools = {lid: FunctionPool(fn, environment) for lid, fn in template.functions.items()}
+        self.log = log
+        self.environments = environments or Environments()
+        self.pools = {
+            lid: FunctionPool(fn, environment, environments=self.environments, log=log.function_line if log else None)
+            for lid, fn in template.functions.items()
+        }
         self.wallet = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
         self.console_port = console_port
         self.stripe = StripeFake(port=STRIPE_PORT, console_url=f"http://127.0.0.1:{console_port}")
@@ -45,10 +89,19 @@ class LocalStack:
         )
         self.servers: list[Any] = []
 
-    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
-        return self.pools[function].invoke(event)
+    def invoke(self, function: str, event: dict[str, Any]) -> Invocation:
+        return self.pools[function].call(event)
+
+    def ports(self) -> dict[int, str]:
+        """Every port the stack binds, and what for."""
+        ports = {self.moto_port: "moto, the AWS endpoint", self.stripe.port: "Stripe fake"}
+        ports[self.console_port] = "dev console"
+        ports.update({api.port: api.name for api in self.template.http_apis.values()})
+        return ports
 
     def start(self, warm: bool = False) -> None:
+        """Raises PortInUse (an OSError) before starting anything when a port is taken."""
+        check_ports(self.ports())
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         make_dynamodb_atomic()
         serialize_attribute_values_directly()
@@ -61,9 +114,10 @@ class LocalStack:
         dev_console = console.Console(self.template, self.wallet, self.endpoint, self.stripe, self.btcpay)
         self.servers.append(console.serve(dev_console, self.console_port))
         for api in self.template.http_apis.values():
-            self.servers.append(gateway.serve(api, self.invoke))
+            self.servers.append(gateway.serve(api, self.invoke, log=self.log))
         for server in self.servers:
             threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.environments.start_reaper()
         if warm:
             with ThreadPoolExecutor(max_workers=4) as pool:
                 list(pool.map(lambda p: p.warm(), self.pools.values()))
@@ -88,6 +142,7 @@ class LocalStack:
                     self.btcpay.register_webhook(url, LOCAL_SECRETS["BtcpayWebhookSecretSecret"])
 
     def stop(self) -> None:
+        self.environments.stop_reaper()
         self.stripe.stop()
         for server in self.servers:
             server.shutdown()
@@ -99,18 +154,41 @@ class LocalStack:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--warm", action="store_true", help="start one worker per function up front")
+    parser.add_argument("--json-logs", action="store_true", help="functions' log lines unchanged, access log as JSON")
+    parser.add_argument(
+        "--idle-seconds", type=float, default=IDLE_TIMEOUT, help="stop an environment idle this long (default 300)"
+    )
+    parser.add_argument(
+        "--max-environments", type=int, default=MAX_TOTAL, help="live environments of all functions (default 24)"
+    )
     args = parser.parse_args()
-    stack = LocalStack(Template())
-    stack.start(warm=args.warm)
+    log = LogSink(json_mode=args.json_logs)
+    stack = LocalStack(Template(), log=log, environments=Environments(args.max_environments, args.idle_seconds))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stack.start(warm=args.warm)
+    except PortInUse as taken:
+        print(f"make run: {taken}", file=sys.stderr)
+        sys.exit(2)
+    except (KeyboardInterrupt, Exception) as failure:
+        with contextlib.suppress(Exception):  # stop what did start; the failure is what matters
+            stack.stop()
+        if isinstance(failure, KeyboardInterrupt):
+            sys.exit(130)
+        raise
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
     print(f"dev console     http://127.0.0.1:{stack.console_port}", file=sys.stderr)
     print(f"stripe (fake)   {stack.stripe.base_url}", file=sys.stderr)
     for api in stack.template.http_apis.values():
-        print(f"{api.name:<15} http://127.0.0.1:{api.port}", file=sys.stderr)
+        print(f"{api.name:<15} http://127.0.0.1:{api.port}   (docs: /docs)", file=sys.stderr)
+    print(
+        f"environments: at most {args.max_environments}, stopped after {args.idle_seconds:g} s idle; "
+        f"logs: {'JSON' if args.json_logs else 'pretty (make run LOG=json for JSON)'}",
+        file=sys.stderr,
+    )
     print("ready", file=sys.stderr, flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     stack.stop()
 

@@ -294,9 +294,23 @@ class Template:
         return re.sub(r"\$\{([^}!]+)\}", replace, text)
 
 
-def local_parameter_overrides() -> dict[str, str]:
-    """The parameter overrides `sam local start-api` would use (samconfig.toml)."""
+def local_parameter_overrides(command: str = "local_start_api") -> dict[str, str]:
+    """The parameter overrides `sam local start-api` (or `sam local invoke`: "local_invoke") would use."""
     config = tomllib.loads(SAMCONFIG.read_text())
-    entries = config["default"]["local_start_api"]["parameters"]["parameter_overrides"]
-    entries = entries if isinstance(entries, list) else entries.split()
-    return dict(entry.split("=", 1) for entry in entries)
+    entries = config["default"].get(command, {}).get("parameters", {}).get("parameter_overrides", [])
+    return parse_parameter_overrides(entries)
+
+
+def parse_parameter_overrides(entries: str | list[str]) -> dict[str, str]:
+    """SAM's `K=V K2=V2` (a string or samconfig's list), also `ParameterKey=K,ParameterValue=V`."""
+    items = entries if isinstance(entries, list) else entries.split()
+    parsed = {}
+    for item in items:
+        if item.startswith("ParameterKey="):
+            key, _, value = item.removeprefix("ParameterKey=").partition(",ParameterValue=")
+        else:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"a parameter override is KEY=VALUE, not {item!r}")
+        parsed[key] = value
+    return parsed

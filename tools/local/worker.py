@@ -46,13 +46,28 @@ def write_frame(stream: IO[bytes], payload: Any) -> None:
     stream.flush()
 
 
+def error_payload(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
+    """What Lambda answers for an unhandled exception (and `sam local invoke` prints)."""
+    return {
+        "errorMessage": str(exc),
+        "errorType": error_type or type(exc).__name__,
+        "requestId": "",
+        "stackTrace": traceback.format_tb(exc.__traceback__),
+    }
+
+
 def main() -> None:
     handler_path = os.environ["_HANDLER"]
     protocol_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # the function's prints and logs go to stderr, never into the protocol
     protocol_in = sys.stdin.buffer
     module_name, function_name = handler_path.rsplit(".", 1)
-    handler = getattr(importlib.import_module(module_name), function_name)
+    try:
+        handler = getattr(importlib.import_module(module_name), function_name)
+    except Exception as exc:  # Lambda's Runtime.ImportModuleError / init error
+        traceback.print_exc()
+        write_frame(protocol_out, {"initError": error_payload(exc, "Runtime.ImportModuleError")})
+        sys.exit(1)
     write_frame(protocol_out, {"ready": True})
     name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
     memory = int(os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
@@ -63,7 +78,7 @@ def main() -> None:
             write_frame(protocol_out, {"result": handler(event, context)})
         except Exception as exc:  # what Lambda reports as a function error
             traceback.print_exc()
-            write_frame(protocol_out, {"error": type(exc).__name__})
+            write_frame(protocol_out, {"error": type(exc).__name__, "details": error_payload(exc)})
 
 
 if __name__ == "__main__":

@@ -83,11 +83,13 @@ def test_renewal_adds_credits_cancellation_stops_renewals_and_credits_roll_over(
     portal = browser.call("billing_portal").json["portalUrl"]
     stripe_fake.cancel_from_portal(portal.rsplit("/", 1)[-1])
     deliver(browser, stripe_receiver, "customer.subscription.updated", id=subscription, cancel_at_period_end=True)
-    assert browser.call("credits_balance").json["subscription"]["nextInvoiceAt"] is None
+    cancelled = browser.call("credits_balance").json["subscription"]
+    assert cancelled["status"] == "active" and cancelled["nextInvoiceAt"] is None
+    assert cancelled["endsAt"].endswith("Z")  # the billing page shows "résilié, prend fin le …"
     stripe_fake.advance_clock(31)
     deliver(browser, stripe_receiver, "customer.subscription.deleted", id=subscription)
     balance = browser.call("credits_balance").json
-    assert balance["subscription"]["status"] == "canceled"
+    assert balance["subscription"]["status"] == "canceled" and balance["subscription"]["endsAt"] is None
     assert balance["paidCredits"]["balance"] == 170  # rolled over
     assert len(browser.call("billing_invoices").json["invoices"]) == 2
 

@@ -13,7 +13,7 @@ import stripe
 
 from tests.integration.conftest import Receiver
 from tools.local.local_values import LOCAL_SECRETS
-from tools.local.stripe_fake import StripeFake
+from tools.local.stripe_fake import StripeFake, pages
 
 CONSOLE = "http://127.0.0.1:3999"
 SECRET = LOCAL_SECRETS["StripeWebhookSecretSecret"]
@@ -99,7 +99,7 @@ def test_a_checkout_session_is_open_and_its_url_ends_with_its_id(
     assert (session.mode, session.status, session.payment_status) == ("subscription", "open", "unpaid")
     assert session.customer == customer_id and session.subscription is None
     assert session.client_reference_id == session.metadata["userId"]
-    page = fake.checkout_page(session.id)
+    page = pages.checkout_page(fake, session.id)
     assert page is not None and "Payer 19,99 €" in page and f"/stripe/checkout/sessions/{session.id}/complete" in page
 
 
@@ -187,7 +187,8 @@ def test_cancelling_in_the_portal_ends_the_subscription_at_period_end(
     portal = client.v1.billing_portal.sessions.create(
         params={"customer": customer_id, "return_url": "http://127.0.0.1:3001/account"}
     )
-    assert portal.url == f"{CONSOLE}/stripe/portal/{portal.id}" and "Résilier" in (fake.portal_page(portal.id) or "")
+    assert portal.url == f"{CONSOLE}/stripe/portal/{portal.id}"
+    assert "Résilier" in (pages.portal_page(fake, portal.id) or "")
     # When they cancel there
     fake.cancel_from_portal(portal.id)
     # Then the subscription runs to the end of its period
