@@ -21,6 +21,8 @@ SOURCES = (ROOT / "functions", ROOT / "layers" / "shared")
 APIS = sorted({function.api for function in Template().functions.values()})
 # Data a stdlib module reads from a distribution: zoneinfo takes IANA zones from tzdata (Lambda has none).
 STDLIB_DATA = {"zoneinfo": "tzdata"}
+# Part of Lambda's python runtime, imported guarded (shared.lifecycle): never shipped.
+RUNTIME_PROVIDED = {"snapshot_restore_py"}
 
 
 def normalized(name: str) -> str:
@@ -60,7 +62,7 @@ def third_party_distributions(api: str) -> set[str]:
             top = name.split(".")[0]
             if top in STDLIB_DATA:
                 outside.add(STDLIB_DATA[top])
-            elif top not in sys.stdlib_module_names and top not in (api, "shared"):
+            elif top not in sys.stdlib_module_names and top not in (api, "shared", *RUNTIME_PROVIDED):
                 outside.add(top)
             continue
         pending.extend(imported_names(path))
