@@ -116,6 +116,11 @@ class FunctionPool:
                 self._count -= 1
             self._cond.notify()
 
+    def idle_pids(self) -> list[int]:
+        """Process ids of the live workers waiting for a request (all of them when none is in flight)."""
+        with self._cond:
+            return [worker.process.pid for worker in self._idle if worker.alive]
+
     def stop(self) -> None:
         with self._cond:
             for worker in self._idle:
