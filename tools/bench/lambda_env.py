@@ -24,6 +24,13 @@ TASK_ROOT = bootstrap.ROOT / "functions"  # CodeUri, Lambda's /var/task and work
 PYTHONPATH = f"{FLOORS}:{bootstrap.pythonpath()}"
 TRACE_HEADER = "Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 
+_FLOOR_VARIABLES = {
+    "POWERTOOLS_SERVICE_NAME": "floor",
+    "POWERTOOLS_METRICS_NAMESPACE": "bench",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+}
+
 
 def base(endpoint: str | None = None) -> dict[str, str]:
     """What every function gets, whatever the function; `endpoint`: the local AWS endpoint (moto)."""
@@ -68,11 +75,3 @@ def of_floor(module: str) -> dict[str, str]:
     """A floor handler (tools/bench/floors) as a function of its own."""
     floor = Function(f"Floor{module}", f"{module}.lambda_handler", _FLOOR_VARIABLES, 15, 512)
     return of_function(floor)
-
-
-_FLOOR_VARIABLES = {
-    "POWERTOOLS_SERVICE_NAME": "floor",
-    "POWERTOOLS_METRICS_NAMESPACE": "bench",
-    "POWERTOOLS_LOG_LEVEL": "INFO",
-    "POWERTOOLS_LOGGER_LOG_EVENT": "false",
-}
