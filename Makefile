@@ -105,8 +105,8 @@ params: $(VENV)/.installed ## rewrite README's generated tables (parameters, per
 build: $(SAM_VENV)/.installed ## sam build (no containers)
 	$(SAM) build
 
-bench: $(VENV)/.installed ## cold imports, peak RSS, local requests/s (figures printed)
-	$(PY) -m tools.bench
+bench: $(VENV)/.installed ## cold starts vs the floor, peak RSS, local req/s (BENCH_ARGS=--full: the slow sections)
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 FUZZ_REQUESTS ?= 1000
 fuzz: $(VENV)/.installed ## schemathesis, all checks, on every API (FUZZ_REQUESTS per API, default 1000); fails on any 5xx
