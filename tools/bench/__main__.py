@@ -35,10 +35,18 @@ GOAL = 1.2  # every handler within 1.2x floor (b)
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--full", action="store_true", help="add the slow sections (10,000 invoices, 50 MB file)")
+    parser.add_argument("--cold", action="store_true", help="cold imports only (no local stack, no ports)")
     args = parser.parse_args()
     recorder.install()  # before this process makes any AWS client
     template = Template()
     imports = cold.import_rounds(template, APIS, RUNS)
+    if args.cold:
+        cold.print_floors(imports)
+        for lid, samples in imports.handlers.items():
+            over = " >" if samples.ratio > GOAL else "  "
+            print(f"{template.functions[lid].module:<48} {samples.median:7.0f} ms {samples.ratio:6.2f}{over}")
+        print_goal(template, imports)
+        return
     stack = LocalStack(template)
     workers = lambda_env.base(stack.endpoint)  # Lambda-like workers: Tracer on, as the cold figures
     stack.pools = {lid: FunctionPool(function, workers) for lid, function in template.functions.items()}
