@@ -11,7 +11,7 @@ SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
 
-.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate bench fuzz deploy seed pr clean
+.PHONY: help venv tools browser run test unit integration e2e contract lint format openapi build validate bench capacity fuzz deploy seed pr clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ build: $(SAM_VENV)/.installed ## sam build (no containers)
 
 bench: $(VENV)/.installed ## cold imports, peak RSS, local requests/s (figures printed)
 	$(PY) -m tools.bench
+
+CAPACITY_ARGS ?=
+capacity: $(VENV)/.installed ## each API's journeys by many users on a recording local server: DynamoDB units, hottest items, requests/s ceilings
+	$(PY) -m tools.capacity $(CAPACITY_ARGS)
 
 FUZZ_REQUESTS ?= 1000
 fuzz: $(VENV)/.installed ## schemathesis, all checks, on every API (FUZZ_REQUESTS per API, default 1000); fails on any 5xx

@@ -14,6 +14,8 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import IO, Any
 
 
@@ -46,6 +48,15 @@ def write_frame(stream: IO[bytes], payload: Any) -> None:
     stream.flush()
 
 
+def observer() -> Callable[[dict[str, Any]], AbstractContextManager[Any]]:
+    """Around each event: `make capacity`'s recording when CAPACITY_RECORD is set (tools/capacity/recorder.py)."""
+    if not os.environ.get("CAPACITY_RECORD"):
+        return lambda event: nullcontext()
+    from tools.capacity import recorder
+
+    return recorder.invocation
+
+
 def main() -> None:
     handler_path = os.environ["_HANDLER"]
     protocol_out = os.fdopen(os.dup(1), "wb")
@@ -57,10 +68,13 @@ def main() -> None:
     name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
     memory = int(os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
     timeout = int(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"])
+    observe = observer()
     while (event := read_frame(protocol_in)) is not None:
         context = LambdaContext(name, memory, timeout, str(uuid.uuid4()))
         try:
-            write_frame(protocol_out, {"result": handler(event, context)})
+            with observe(event):
+                result = handler(event, context)
+            write_frame(protocol_out, {"result": result})
         except Exception as exc:  # what Lambda reports as a function error
             traceback.print_exc()
             write_frame(protocol_out, {"error": type(exc).__name__})
