@@ -69,7 +69,7 @@ class AccessToken(Item):
 
 
 class Counter(Item):
-    """pk COUNTER, sk <name>: the last id handed out (atomic ADD)."""
+    """pk COUNTER, sk <name>: the last id reserved (atomic ADD of a block, see ids.py)."""
 
     value = NumberAttribute(default=0)
 

@@ -35,7 +35,8 @@ from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STR
 from tools.local.running import answers
 from tools.local.template import LOCAL_REGION, ROOT, Template
 
-APIS = ("lnupload", "bank2xls", "cinq", "invoice_api", "filestore")
+# bank2xls first: reading its e-mailed codes on the dev console dumps moto's whole state, which the others grow
+APIS = ("bank2xls", "cinq", "invoice_api", "filestore", "lnupload")
 RECORD = ROOT / ".local" / "capacity.jsonl"
 SERVER_LOG = ROOT / ".local" / "capacity-server.log"
 CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
@@ -124,6 +125,8 @@ def _each(people: list[User], concurrency: int, step: Callable[[User], None]) ->
             step(user)
         except Unexpected as problem:
             print(f"   {user.name}: {problem}", file=sys.stderr)
+        except Exception as failure:  # a journey that breaks stops, the others go on
+            print(f"   {user.name}: {type(failure).__name__}: {failure}", file=sys.stderr)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(run, people))
