@@ -45,7 +45,7 @@ FIRST_ACCOUNT = 1001  # invoice_api accounts made for the run: ids above the dem
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make capacity", description=__doc__)
-    parser.add_argument("--users", type=int, default=100, help="users per API (default 100)")
+    parser.add_argument("--users", type=int, default=60, help="users per API (default 60)")
     parser.add_argument("--concurrency", type=int, default=6, help="users at a time (default 6)")
     parser.add_argument("--api", action="append", choices=APIS, help="only this API (repeatable)")
     parser.add_argument("--record", type=Path, default=RECORD, help=f"the recording (default {RECORD})")
@@ -200,8 +200,12 @@ def local_stack(template: Template, path: Path, timeout: float = 120) -> Iterato
                 time.sleep(0.3)
             yield
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.terminate()  # the server stops its workers, moto and the fakes on SIGTERM
+            try:
+                server.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 # ------------------------------------------------------------------------------------------- deployed replay

@@ -14,8 +14,11 @@ Per API, over the invocations of its functions (a webhook is a request too):
   - a shared item written by transactions: `TRANSACTIONS_PER_ITEM` per second (see below);
   - the table: 40,000 read and write units/s (on-demand's default per-table maximum, a quota);
   - Lambda: the account's 1,000 concurrent executions (or a function's reserved concurrency in the
-    template) divided by the mix's mean duration: each function's median warm duration measured in the
-    worker (handler time only, the first invocation of each environment left out), weighted by the mix;
+    template) divided by the mix's mean duration on Lambda: per function, the median over its warm
+    invocations (the first of each environment left out) of an estimate from what the worker measured:
+    its CPU time scaled to the function's memory (one vCPU at 1,769 MB), 6 ms per DynamoDB call, 25 ms per
+    other AWS call, plus the time it waited on anything else (the payment fakes). The wall clock here is
+    shown beside it: moto and a shared two-core machine make it slower than Lambda;
   - API Gateway: 10,000 requests/s per account and region (burst 5,000), or the template's route throttling
     divided by that route's share of the mix.
   The ceiling is the lowest; the table says what sets it.
@@ -44,6 +47,9 @@ PARTITION_READ_UNITS = 3_000
 TABLE_UNITS = 40_000
 TRANSACTIONS_PER_ITEM = 20
 LAMBDA_ACCOUNT_CONCURRENCY = 1_000
+LAMBDA_MB_PER_VCPU = 1_769  # Lambda gives one vCPU at 1,769 MB, proportionally less below
+DYNAMODB_CALL_MS = 6.0  # a DynamoDB request from Lambda in its region: single-digit milliseconds
+OTHER_AWS_CALL_MS = 25.0  # S3, SES, Secrets Manager
 API_GATEWAY_ACCOUNT_RPS = 10_000
 API_GATEWAY_ACCOUNT_BURST = 5_000
 # DynamoDB on-demand, us-east-1 (since November 2024): per million request units.
@@ -108,7 +114,8 @@ class ApiModel:
     callers: set[str] = field(default_factory=set)
     routes: Counter[str] = field(default_factory=Counter)
     invocations: Counter[str] = field(default_factory=Counter)  # function -> invocations
-    milliseconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # function -> warm ones
+    milliseconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # function -> on Lambda
+    measured: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # function -> wall, here
     read_units: float = 0.0
     write_units: float = 0.0  # table and indexes
     index_write_units: float = 0.0
@@ -127,15 +134,21 @@ class ApiModel:
         """Dollars per million requests: units per request times the price per million units."""
         return (self.write_units * PRICE_WRITE_UNITS + self.read_units * PRICE_READ_UNITS) / self.requests
 
-    def typical_ms(self, function: str) -> float:
-        """A function's median warm duration (this machine is shared: its tail is not Lambda's)."""
-        durations = self.milliseconds.get(function)
-        return statistics.median(durations) if durations else 0.0
+    def typical_ms(self, function: str, durations: dict[str, list[float]] | None = None) -> float:
+        """A function's median warm duration (its tail here is this shared machine's, not Lambda's)."""
+        found = (self.milliseconds if durations is None else durations).get(function)
+        return statistics.median(found) if found else 0.0
 
     @property
     def mean_ms(self) -> float:
-        """The mix's mean duration per request: each function's typical duration, weighted by its invocations."""
+        """The mix's mean duration on Lambda per request: each function's typical one, weighted by the mix."""
         busy = sum(count * self.typical_ms(function) for function, count in self.invocations.items())
+        return busy / self.requests
+
+    @property
+    def measured_ms(self) -> float:
+        """The same from the wall clock here (moto and a shared machine: slower than Lambda)."""
+        busy = sum(count * self.typical_ms(function, self.measured) for function, count in self.invocations.items())
         return busy / self.requests
 
     def shared(self, where: str, key: str) -> bool:
@@ -195,9 +208,23 @@ def _count_invocation(model: ApiModel, invocation: dict[str, Any]) -> None:
     model.routes[str(invocation["route"])] += 1
     model.invocations[invocation["function"]] += 1
     if not invocation.get("first"):
-        model.milliseconds[invocation["function"]].append(float(invocation["ms"]))
+        model.milliseconds[invocation["function"]].append(lambda_ms(invocation))
+        model.measured[invocation["function"]].append(float(invocation["ms"]))
     if invocation["caller"] not in LOCAL_CALLERS:
         model.callers.add(invocation["caller"])
+
+
+def lambda_ms(invocation: dict[str, Any]) -> float:
+    """What an invocation recorded here would take on Lambda (see the module's docstring)."""
+    if "cpu_ms" not in invocation:
+        return float(invocation["ms"])  # an older recording: the wall clock
+    cpu, wall = float(invocation["cpu_ms"]), float(invocation["ms"])
+    calls = invocation.get("calls") or {}
+    dynamodb = calls.get("dynamodb", 0)
+    other_aws = sum(calls.values()) - dynamodb
+    elsewhere = max(0.0, wall - cpu - float(invocation.get("queued_ms", 0)) - float(invocation.get("aws_ms", 0)))
+    scale = max(1.0, LAMBDA_MB_PER_VCPU / max(1, int(invocation.get("memory_mb") or LAMBDA_MB_PER_VCPU)))
+    return cpu * scale + dynamodb * DYNAMODB_CALL_MS + other_aws * OTHER_AWS_CALL_MS + elsewhere
 
 
 def _count_call(model: ApiModel, call: dict[str, Any], caller: str | None, schemas: dict[str, Schema]) -> None:
@@ -309,7 +336,8 @@ def _lambda_ceilings(model: ApiModel, template: Template, functions: dict[str, A
         Ceiling(
             "Lambda: account concurrency",
             _limit(LAMBDA_ACCOUNT_CONCURRENCY, seconds),
-            f"{LAMBDA_ACCOUNT_CONCURRENCY:,} / {model.mean_ms:.0f} ms mean duration",
+            f"{LAMBDA_ACCOUNT_CONCURRENCY:,} / {model.mean_ms:.0f} ms mean duration on Lambda "
+            f"({model.measured_ms:.0f} ms here)",
         )
     ]
     for logical_id in functions:

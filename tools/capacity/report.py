@@ -36,7 +36,8 @@ def hottest_item(model: ApiModel) -> str:
 def block(model: ApiModel) -> str:
     n = model.requests
     lines = [
-        f"== {model.api}: {n:,} requests from {len(model.callers)} users, mean Lambda duration {model.mean_ms:.0f} ms",
+        f"== {model.api}: {n:,} requests from {len(model.callers)} users, mean duration {model.mean_ms:.0f} ms on"
+        f" Lambda (estimated; {model.measured_ms:.0f} ms here)",
         "   mix: " + ", ".join(f"{route} {count / n:.0%}" for route, count in model.routes.most_common(8)),
         f"   DynamoDB per request: {model.read_units / n:.2f} read units, {model.write_units / n:.2f} write units"
         f" ({model.index_write_units / n:.2f} on indexes) = ${model.cost_per_million:.2f} per million requests",
