@@ -25,6 +25,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 TIMEOUT = 60
+_MAIL_READER = threading.Lock()
 
 
 @dataclass
@@ -94,13 +96,23 @@ class User:
         return answer
 
     def on_console(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """The dev console (payment fakes, sent mail): not a request of the API, not counted."""
-        try:
-            answer = requests.request(method, f"{self.console}{path}", timeout=TIMEOUT, **kwargs)
-            answer.raise_for_status()
-        except requests.RequestException as failure:
-            raise Unexpected(f"console {method} {_route(path)}: {failure}") from None
-        return answer
+        """The dev console (payment fakes, sent mail): not a request of the API, not counted.
+
+        Its mail box reads moto's whole state dump, slow on a busy machine: one reader at a time, and reads
+        are retried.
+        """
+        attempts = 3 if method == "GET" else 1
+        for attempt in range(attempts):
+            try:
+                with _MAIL_READER if path == "/mail" else nullcontext():
+                    answer = requests.request(method, f"{self.console}{path}", timeout=TIMEOUT, **kwargs)
+                answer.raise_for_status()
+                return answer
+            except requests.RequestException as failure:
+                if attempt + 1 == attempts:
+                    raise Unexpected(f"console {method} {_route(path)}: {failure}") from None
+                time.sleep(1 + attempt)
+        raise AssertionError("unreachable")
 
     def chance(self, probability: float) -> bool:
         return self.random.random() < probability
