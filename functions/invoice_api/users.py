@@ -3,7 +3,8 @@
 Every user is in one item collection (pk USERS), and nearly every request reads its user from there (the
 invoice's owner, the user_id being set): uncached, that one partition would take a read for most requests
 of the API. No endpoint changes users (they come from seeding), so an execution environment keeps what it
-read: a user for `USER_SECONDS`, the list for `LIST_SECONDS`. A missing user is never remembered.
+read: a user for `USER_SECONDS`, the list for `LIST_SECONDS`. A missing user is never remembered. Reads
+are eventually consistent (half a read unit): a user seeded a moment ago may be unknown for that moment.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def find(user_id: int) -> User | None:
     if (known := _known(user_id)) is not None:
         return known
     try:
-        user = User.get(*User.key(user_id), consistent_read=True)
+        user = User.get(*User.key(user_id))  # eventually consistent: half a read unit, users never change
     except User.DoesNotExist:
         return None
     _remember([user])

@@ -66,6 +66,9 @@ _VARIABLE = [
 ]
 
 
+_SHARD = re.compile(r"(?<=.)#\d{1,3}(?= |$)")  # a trailing shard number (an item key may go on with its sort key)
+
+
 def family(value: str) -> str:
     """A key with what varies between users (ids, hashes, e-mails, dates, numbers) replaced by `*`."""
     for pattern in _VARIABLE:
@@ -288,32 +291,66 @@ def ceilings(model: ApiModel, template: Template, functions: dict[str, Any]) -> 
     return found
 
 
+def shard_group(key: str) -> str:
+    """A sharded key without its shard number (`COUNTER#waitlist#07`, `P#3`): its shards take equal shares."""
+    return _SHARD.sub("#*", key)
+
+
+@dataclass
+class _Group:
+    """The keys of one shard group (or one key alone) and what they took together."""
+
+    label: str
+    keys: set[str] = field(default_factory=set)
+    units: float = 0.0
+    busiest: float = 0.0
+
+    @property
+    def per_key(self) -> float:
+        """Shards are drawn uniformly (at random, or by id): their mean, not the busiest of a small sample."""
+        return self.units / len(self.keys)
+
+    def detail(self, n: int, what: str) -> str:
+        if len(self.keys) == 1:
+            return f"{self.label}: {self.per_key / n:.3f} {what} per request"
+        return (
+            f"{self.label}, {len(self.keys)} shards seen: {self.per_key / n:.4f} {what} per request each "
+            f"(busiest seen {self.busiest / n:.4f})"
+        )
+
+
+def _groups(entries: Iterable[tuple[str, str, float]]) -> list[_Group]:
+    """(where, key, units) -> one group per shard group, e.g. the 32 waitlist counters together."""
+    groups: dict[tuple[str, str], _Group] = {}
+    for where, key, units in entries:
+        group = groups.setdefault((where, shard_group(key)), _Group(f"{where} {shard_group(key)}"))
+        group.keys.add(key)
+        group.units += units
+        group.busiest = max(group.busiest, units)
+    return list(groups.values())
+
+
 def _dynamodb_ceilings(model: ApiModel) -> list[Ceiling]:
     n = model.requests
     found = []
     shared = [(key, use) for key, use in model.partitions.items() if model.shared(*key)]
-    if hottest := max(shared, key=lambda entry: entry[1].write_units, default=None):
-        (where, key), use = hottest
-        per_request = use.write_units / n
-        detail = f"{_family_label(model, where, key)}: {per_request:.3f} write units per request"
-        found.append(
-            Ceiling("DynamoDB: busiest shared partition, writes", _limit(PARTITION_WRITE_UNITS, per_request), detail)
-        )
-    if hottest := max(shared, key=lambda entry: entry[1].read_units, default=None):
-        (where, key), use = hottest
-        per_request = use.read_units / n
-        detail = f"{_family_label(model, where, key)}: {per_request:.3f} read units per request"
-        found.append(
-            Ceiling("DynamoDB: busiest shared partition, reads", _limit(PARTITION_READ_UNITS, per_request), detail)
-        )
+    for kind, limit, what in (
+        ("write", PARTITION_WRITE_UNITS, "write units"),
+        ("read", PARTITION_READ_UNITS, "read units"),
+    ):
+        groups = _groups((where, key, getattr(use, f"{kind}_units")) for (where, key), use in shared)
+        if busiest := max(groups, key=lambda group: group.per_key, default=None):
+            ceiling = _limit(limit, busiest.per_key / n)
+            found.append(Ceiling(f"DynamoDB: busiest shared partition, {kind}s", ceiling, busiest.detail(n, what)))
     transactional = [
-        (key, use) for key, use in model.items.items() if use.transactions and model.shared(key[0], _partition(key[1]))
+        (table, key, float(use.transactions))
+        for (table, key), use in model.items.items()
+        if use.transactions and model.shared(table, _partition(key))
     ]
-    if busiest := max(transactional, key=lambda entry: entry[1].transactions, default=None):
-        (_, key), use = busiest
-        per_request = use.transactions / n
-        detail = f"{family(key)}: {per_request:.3f} transactions per request, {TRANSACTIONS_PER_ITEM}/s per item"
-        found.append(Ceiling("DynamoDB: transactions on one item", _limit(TRANSACTIONS_PER_ITEM, per_request), detail))
+    if busiest_item := max(_groups(transactional), key=lambda group: group.per_key, default=None):
+        ceiling = _limit(TRANSACTIONS_PER_ITEM, busiest_item.per_key / n)
+        detail = f"{busiest_item.detail(n, 'transactions')}; {TRANSACTIONS_PER_ITEM}/s per item"
+        found.append(Ceiling("DynamoDB: transactions on one item", ceiling, detail))
     table_writes = (model.write_units - model.index_write_units) / n
     found.append(
         Ceiling(
@@ -323,11 +360,6 @@ def _dynamodb_ceilings(model: ApiModel) -> list[Ceiling]:
         )
     )
     return found
-
-
-def _family_label(model: ApiModel, where: str, key: str) -> str:
-    keys = model.families[(where, family(key))]
-    return f"{where} {family(key)} ({len(keys)} key{'s' if len(keys) > 1 else ''})"
 
 
 def _lambda_ceilings(model: ApiModel, template: Template, functions: dict[str, Any]) -> list[Ceiling]:
