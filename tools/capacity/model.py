@@ -108,6 +108,7 @@ class Ceiling:
     what: str
     requests_per_second: float
     detail: str
+    subject: str = ""  # the partition or item it is about
 
 
 @dataclass
@@ -341,7 +342,8 @@ def _dynamodb_ceilings(model: ApiModel) -> list[Ceiling]:
         groups = _groups((where, key, getattr(use, f"{kind}_units")) for (where, key), use in shared)
         if busiest := max(groups, key=lambda group: group.per_key, default=None):
             ceiling = _limit(limit, busiest.per_key / n)
-            found.append(Ceiling(f"DynamoDB: busiest shared partition, {kind}s", ceiling, busiest.detail(n, what)))
+            what_sets = f"DynamoDB: busiest shared partition, {kind}s"
+            found.append(Ceiling(what_sets, ceiling, busiest.detail(n, what), busiest.label))
     transactional = [
         (table, key, float(use.transactions))
         for (table, key), use in model.items.items()
@@ -350,7 +352,7 @@ def _dynamodb_ceilings(model: ApiModel) -> list[Ceiling]:
     if busiest_item := max(_groups(transactional), key=lambda group: group.per_key, default=None):
         ceiling = _limit(TRANSACTIONS_PER_ITEM, busiest_item.per_key / n)
         detail = f"{busiest_item.detail(n, 'transactions')}; {TRANSACTIONS_PER_ITEM}/s per item"
-        found.append(Ceiling("DynamoDB: transactions on one item", ceiling, detail))
+        found.append(Ceiling("DynamoDB: transactions on one item", ceiling, detail, busiest_item.label))
     table_writes = (model.write_units - model.index_write_units) / n
     found.append(
         Ceiling(

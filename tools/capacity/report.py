@@ -68,16 +68,18 @@ def together(models: Sequence[ApiModel]) -> str:
 
 def table(models: Sequence[ApiModel]) -> str:
     rows = [
-        "| API | requests (users) | read units / request | write units / request | DynamoDB $ / million requests "
-        "| hottest item: share of writes | busiest shared partition (writes) | ceiling, requests/s | set by |",
-        "|---|---:|---:|---:|---:|---|---|---:|---|",
+        "| API | requests (users) | Lambda ms (estimated) | read units / request | write units / request "
+        "| DynamoDB $ / million requests | hottest item: share of writes | busiest shared partition: its ceiling "
+        "| ceiling, requests/s | set by |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|---|",
     ]
     for model in models:
         n = model.requests
-        partition = next((c.detail for c in model.ceilings if c.what.endswith("partition, writes")), "none")
+        partition = next((c for c in model.ceilings if c.what.endswith("partition, writes")), None)
+        busiest = f"{partition.subject}: {rate(partition.requests_per_second)}" if partition else "none"
         rows.append(
-            f"| {model.api} | {n:,} ({len(model.callers)}) | {model.read_units / n:.2f} | {model.write_units / n:.2f} "
-            f"| {model.cost_per_million:.2f} | {hottest_item(model)} | {partition} "
+            f"| {model.api} | {n:,} ({len(model.callers)}) | {model.mean_ms:.0f} | {model.read_units / n:.2f} "
+            f"| {model.write_units / n:.2f} | {model.cost_per_million:.2f} | {hottest_item(model)} | {busiest} "
             f"| {rate(model.ceiling.requests_per_second)} | {model.ceiling.what} |"
         )
     prices = f"on-demand us-east-1: ${PRICE_WRITE_UNITS} per million write units, ${PRICE_READ_UNITS} per million read"
