@@ -40,7 +40,7 @@ class UserItem(Item):
         return f"USERNAME#{username.casefold()}", "USER"
 
     @classmethod
-    def named(cls, username: str) -> UserItem | None:
+    def find(cls, username: str) -> UserItem | None:
         try:
             return cls.get(*cls.key(username), consistent_read=True)
         except cls.DoesNotExist:
@@ -59,7 +59,7 @@ class SessionItem(Item):
         return f"SESSION#{token_hash(token)}", "SESSION"
 
     @classmethod
-    def of(cls, token: str) -> SessionItem | None:
+    def find(cls, token: str) -> SessionItem | None:
         try:
             return cls.get(*cls.key(token), consistent_read=True)
         except cls.DoesNotExist:
@@ -88,7 +88,7 @@ class TransferToken(Item):
         return f"{kind}#{token_hash(token)}", "TOKEN"
 
     @classmethod
-    def of(cls, kind: Transfer, token: str) -> TransferToken | None:
+    def find(cls, kind: Transfer, token: str) -> TransferToken | None:
         try:
             return cls.get(*cls.key(kind, token), consistent_read=True)
         except cls.DoesNotExist:

@@ -256,7 +256,7 @@ def _grant(kind: Transfer, token: str, session: SessionItem, invalid: Exception)
     """The token's grant, if it is this user's and still valid; any other case is the same refusal."""
     if not token or len(token) > 200:
         raise invalid
-    grant = TransferToken.of(kind, token)
+    grant = TransferToken.find(kind, token)
     if grant is None or grant.user_id != session.user_id or grant.valid_until <= datetime.now(UTC):
         raise invalid
     return grant

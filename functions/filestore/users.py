@@ -56,7 +56,7 @@ def broken_rules(fields: SignUp) -> dict[str, str]:
 
 def sign_up(fields: SignUp) -> SignedIn:
     problems = broken_rules(fields)
-    if not problems["username"] and UserItem.named(str(fields.username)) is not None:
+    if not problems["username"] and UserItem.find(str(fields.username)) is not None:
         problems["username"] = TAKEN
     if any(problems.values()):
         raise SignUpRefused(problems)
@@ -91,7 +91,7 @@ def log_in(username: str | None, password: str | None, source_ip: str) -> Signed
 
 
 def _check(username: str | None, secret: str) -> SignedIn:
-    user = UserItem.named(username) if username is not None else None
+    user = UserItem.find(username) if username is not None else None
     if not verify_password(user.password_hash if user else None, secret) or user is None:
         raise BadCredentials()
     upgrade_stored_hash(user, secret)
@@ -101,7 +101,7 @@ def _check(username: str | None, secret: str) -> SignedIn:
 def authenticate(token: str | None) -> SessionItem:
     if not token or len(token) > 200:
         raise AuthenticationRequired()
-    session = SessionItem.of(token)
+    session = SessionItem.find(token)
     if session is None or session.valid_until <= datetime.now(UTC):
         raise AuthenticationRequired()
     return session
