@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import stripe
 
 from bank2xls.errors import AlreadySubscribed, PlanUnknown, StripeError
 from bank2xls.models import CustomerItem, UserItem
+from bank2xls.schemas import Invoice
 from bank2xls.settings import Plan, settings
 from shared.dynamo import applied
 from shared.observability import logger
@@ -74,7 +74,7 @@ def portal_url(user_id: str) -> str:
     return str(session.url)
 
 
-def invoices(user_id: str) -> list[dict[str, Any]]:
+def invoices(user_id: str) -> list[Invoice]:
     user = UserItem.of(user_id)
     if not user.stripe_customer_id:
         return []
@@ -82,14 +82,14 @@ def invoices(user_id: str) -> list[dict[str, Any]]:
         lambda: client().v1.invoices.list(params={"customer": user.stripe_customer_id, "limit": INVOICES_SHOWN})
     )
     return [
-        {
-            "id": invoice.id,
-            "amount": invoice.amount_paid if invoice.status == "paid" else invoice.amount_due,
-            "currency": invoice.currency,
-            "status": invoice.status,
-            "created": iso(datetime.fromtimestamp(invoice.created, UTC)),
-            "invoiceUrl": invoice.hosted_invoice_url,
-        }
+        Invoice(
+            id=str(invoice.id),
+            amount=invoice.amount_paid if invoice.status == "paid" else invoice.amount_due,
+            currency=invoice.currency,
+            status=invoice.status,
+            created=iso(datetime.fromtimestamp(invoice.created, UTC)),
+            invoiceUrl=invoice.hosted_invoice_url,
+        )
         for invoice in found.data
     ]
 
