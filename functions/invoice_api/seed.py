@@ -18,8 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from invoice_api.auth import login_key
-from invoice_api.models import COUNTERS, Invoice, Login, SeedMarker, User, index_shard
+from invoice_api.models import Counter, Invoice, Login, SeedMarker, User, index_shard
 from shared.dynamo import CONDITION_FAILED
 from shared.passwords import hash_password
 
@@ -115,8 +114,8 @@ def ensure_demo_users(dynamodb: Any, table: str) -> int:
         user = User(*User.key(user_id), user_id=user_id, first_name=first_name, last_name=last_name, email=email)
         user.created_at = now
         created += _put_new(dynamodb, table, user)  # names and e-mail are only written when missing
-        if not _exists(dynamodb, table, login_key(email)):
-            login = Login(*login_key(email), user_id=user_id, password_hash=hash_password(DEMO_PASSWORD))
+        if not _exists(dynamodb, table, Login.key(email)):
+            login = Login(*Login.key(email), user_id=user_id, password_hash=hash_password(DEMO_PASSWORD))
             _put_new(dynamodb, table, login)
     return created
 
@@ -155,14 +154,14 @@ def seed_invoices(dynamodb: Any, table: str, name: str, count: int, row: Row) ->
     if marker is None:
         reply = dynamodb.update_item(
             TableName=table,
-            Key={"pk": {"S": COUNTERS}, "sk": {"S": "invoice"}},
+            Key=_key(Counter.key("invoice")),
             UpdateExpression="ADD #value :count",
             ExpressionAttributeNames={"#value": "value"},
             ExpressionAttributeValues={":count": {"N": str(count)}},
             ReturnValues="UPDATED_NEW",
         )
         first_id = int(reply["Attributes"]["value"]["N"]) - count + 1
-        claim = SeedMarker("SEED", name, first_id=first_id, size=count, seeded_at=datetime.now(UTC), done=0)
+        claim = SeedMarker(*SeedMarker.key(name), first_id=first_id, size=count, seeded_at=datetime.now(UTC), done=0)
         _put_new(dynamodb, table, claim)  # a concurrent seeder may have claimed first: its ids win
         marker = _marker(dynamodb, table, name)
     if marker is None or marker.done:
@@ -171,7 +170,7 @@ def seed_invoices(dynamodb: Any, table: str, name: str, count: int, row: Row) ->
     _batch_put(dynamodb, table, invoices)
     dynamodb.update_item(
         TableName=table,
-        Key={"pk": {"S": "SEED"}, "sk": {"S": name}},
+        Key=_key(SeedMarker.key(name)),
         UpdateExpression="SET done = :one",
         ExpressionAttributeValues={":one": {"N": "1"}},
     )
@@ -195,7 +194,7 @@ def _invoice(
 
 
 def _marker(dynamodb: Any, table: str, name: str) -> SeedMarker | None:
-    item = dynamodb.get_item(TableName=table, Key={"pk": {"S": "SEED"}, "sk": {"S": name}}, ConsistentRead=True)
+    item = dynamodb.get_item(TableName=table, Key=_key(SeedMarker.key(name)), ConsistentRead=True)
     if "Item" not in item:
         return None
     marker = SeedMarker()
@@ -204,8 +203,13 @@ def _marker(dynamodb: Any, table: str, name: str) -> SeedMarker | None:
 
 
 def _exists(dynamodb: Any, table: str, key: tuple[str, str]) -> bool:
-    found = dynamodb.get_item(TableName=table, Key={"pk": {"S": key[0]}, "sk": {"S": key[1]}}, ConsistentRead=True)
+    found = dynamodb.get_item(TableName=table, Key=_key(key), ConsistentRead=True)
     return "Item" in found
+
+
+def _key(key: tuple[str, str]) -> dict[str, dict[str, str]]:
+    pk, sk = key
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
 def _put_new(dynamodb: Any, table: str, item: Any) -> int:

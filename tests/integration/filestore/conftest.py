@@ -19,10 +19,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from filestore.models import SessionItem, TransferToken
+from filestore.models import SessionItem, Transfer, TransferToken
 from filestore.settings import settings
 from shared import aws
-from shared.tokens import token_hash
 from tests.events import load_event, multipart, with_body
 from tests.integration.conftest import use_function_environment
 from tools.local.template import Template
@@ -217,13 +216,13 @@ def s3_access(filestore: None) -> Iterator[S3Access]:
 
 
 def expire_session(token: str) -> None:
-    session = SessionItem.get(f"SESSION#{token_hash(token)}", "SESSION")
+    session = SessionItem.get(*SessionItem.key(token))
     session.update(actions=[SessionItem.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
 
 
-def expire_transfer(kind: str, token: str) -> None:
-    """Move an UPLOAD or DOWNLOAD token's validity into the past, as time would."""
-    grant = TransferToken.get(f"{kind}#{token_hash(token)}", "TOKEN")
+def expire_transfer(kind: Transfer, token: str) -> None:
+    """Move an upload or download token's validity into the past, as time would."""
+    grant = TransferToken.get(*TransferToken.key(kind, token))
     grant.update(actions=[TransferToken.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
 
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from invoice_api import ids
-from invoice_api.models import COUNTERS, Counter, Invoice
+from invoice_api.models import Counter, Invoice
 from shared.idblocks import IdBlocks
 from tests.integration.invoice_api.conftest import Client
 
@@ -22,7 +22,7 @@ def test_ids_are_unique_across_parallel_environments(invoice_table):
         taken = list(pool.map(take, range(300)))
     # Then no id is handed out twice, and the counter moved past every one of them
     assert len(set(taken)) == 300
-    assert int(Counter.get(COUNTERS, "invoice").value) >= max(taken)
+    assert int(Counter.get(*Counter.key("invoice")).value) >= max(taken)
 
 
 def test_parallel_creations_through_the_api_get_distinct_ids(invoice_table):
