@@ -17,8 +17,7 @@ from filestore import errors, users
 from filestore.models import SessionItem
 from shared.body import UnreadableBody
 from shared.errors import DomainError
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 # Validation failures answer each endpoint's own 400 message.
 REFUSALS: dict[str, type[errors.FilestoreError]] = {
@@ -64,7 +63,6 @@ def invalid_request(_problems: Sequence[Any]) -> DomainError:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
 )

@@ -21,8 +21,7 @@ from invoice_api.schemas import Failure
 from shared import body
 from shared.errors import DomainError
 from shared.http import coerce_json_content_type
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 LOGIN = "POST /api/v1/login"
 REFUSALS: dict[str, type[errors.InvoiceApiError]] = {
@@ -110,7 +109,6 @@ def json_bodies(event: dict[str, Any]) -> dict[str, Any]:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=lambda: unknown_route(),
     normalizers=[json_bodies],
