@@ -21,7 +21,7 @@ from tools import iam
 from tools.local import bootstrap
 from tools.local.console import Console, serve
 from tools.local.lightning import FakeWallet
-from tools.local.local_values import LOCAL_SECRETS
+from tools.local.local_values import CONSOLE_URL, LOCAL_SECRETS
 from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.moto_fast import serialize_attribute_values_directly
 from tools.local.provision import provision
@@ -146,7 +146,7 @@ def stripe_receiver() -> Iterator[Receiver]:
 @pytest.fixture(scope="session")
 def stripe_fake(stripe_receiver: Receiver) -> Iterator[StripeFake]:
     """One per process: localstripe's state is global."""
-    fake = StripeFake(port=0, console_url="http://127.0.0.1:3999")
+    fake = StripeFake(port=0, console_url=CONSOLE_URL)
     fake.start()
     fake.register_webhook(stripe_receiver.url, LOCAL_SECRETS["StripeWebhookSecretSecret"])
     yield fake

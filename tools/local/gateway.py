@@ -33,8 +33,9 @@ from swagger_ui_bundle import swagger_ui_path
 from tools.local import http_server
 from tools.local.functions_pool import Invocation
 from tools.local.http_server import LocalServer
+from tools.local.local_values import CONSOLE_URL
 from tools.local.logs import LogSink
-from tools.local.template import CONSOLE_URL, ROOT, HttpApi, Route
+from tools.local.template import ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
