@@ -7,7 +7,7 @@ string, a JSON body or a form body, whatever the method; the session token from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,16 +19,13 @@ from shared.body import UnreadableBody
 from shared.errors import DomainError
 from shared.resolver import api_resolver
 
-# Validation failures answer each route's own 400 (sign-up's: every field is missing), by template route key.
-REFUSALS: dict[str, Callable[[], errors.FilestoreError]] = {
-    "POST /api/user/sign": lambda: errors.SignUpRefused(users.broken_rules({})),
-    "GET /api/user/login": errors.BadCredentials,
-    "POST /api/files/upload/request": errors.BadUploadTarget,
-    "POST /api/files/upload/{token}": errors.InvalidUploadToken,
-    "GET /api/files/download/request": errors.BadDownloadTarget,
-    "GET /api/files/download/{token}": errors.InvalidDownloadToken,
-    "DELETE /api/files/delete": errors.BadDeleteTarget,
-    "GET /api/files/list": errors.BadFolder,
+# Validation failures answer each endpoint's own 400 message.
+REFUSALS: dict[str, type[errors.FilestoreError]] = {
+    "/api/files/upload/request": errors.BadUploadTarget,
+    "/api/files/download/request": errors.BadDownloadTarget,
+    "/api/files/delete": errors.BadDeleteTarget,
+    "/api/files/list": errors.BadFolder,
+    "/api/user/login": errors.BadCredentials,
 }
 
 
@@ -54,7 +51,14 @@ def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
 
 
 def invalid_request(_problems: Sequence[Any]) -> DomainError:
-    return REFUSALS.get(app.current_event.request_context.route_key, errors.InvalidRequest)()
+    path = app.current_event.path
+    if path == "/api/user/sign":  # an unreadable body: every field is missing
+        return errors.SignUpRefused(users.broken_rules({}))
+    if path.startswith("/api/files/upload/") and path != "/api/files/upload/request":
+        return errors.InvalidUploadToken()
+    if path.startswith("/api/files/download/") and path != "/api/files/download/request":
+        return errors.InvalidDownloadToken()
+    return REFUSALS.get(path, errors.InvalidRequest)()
 
 
 app = api_resolver(

@@ -107,9 +107,8 @@ def test_invoice_api_tables_name_template_routes() -> None:
     assert set(invoice_api.REFUSALS) <= {route.key for route in TEMPLATE.api("invoice_api").routes}
 
 
-def test_filestore_refusals_name_template_routes() -> None:
-    filestore = api_module("filestore")
-    assert set(filestore.REFUSALS) <= {route.key for route in TEMPLATE.api("filestore").routes}
+def test_filestore_refusals_name_template_paths() -> None:
+    assert set(api_module("filestore").REFUSALS) <= template_paths("filestore")
 
 
 def test_every_events_directory_is_an_api() -> None:
