@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from invoice_api.seed import DEMO_PASSWORD, seed_demo_data
 from invoice_api.settings import settings
 from shared import aws
 from tests.events import load_event, with_body
 from tests.integration.conftest import use_function_environment
 from tools.local.template import Template
 from tools.local.worker import LambdaContext
+from tools.seed import DEMO_PASSWORD, seed_invoice_api
 
 ONE = "example.one@example.com"
 
@@ -92,7 +92,7 @@ def invoice_table(template: Template, aws_mock: None) -> Iterator[str]:
     aws.client("dynamodb").create_table(TableName=name, **spec)
     use_function_environment(patch, template, "InvoiceApiInvoicesListFunction", TABLE_NAME=name)
     settings.cache_clear()
-    seed_demo_data(aws.client("dynamodb"), name)
+    seed_invoice_api()
     yield name
     settings.cache_clear()
     patch.undo()
