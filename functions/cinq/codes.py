@@ -30,5 +30,6 @@ def prefix(code: str) -> str:
     return code[:9]  # CINQ-XXXX: enough to talk about a code, not to use it
 
 
-def key(code: str) -> str:
-    return f"GIFT#{keyed_hash(get_secret(settings().gift_pepper_secret), code)}"
+def digest(code: str) -> str:
+    """What the code is stored under (`models.GiftCode.key`): a keyed hash, useless without the pepper."""
+    return keyed_hash(get_secret(settings().gift_pepper_secret), code)
