@@ -18,8 +18,7 @@ from cinq.models import User
 from cinq.schemas import Failure
 from shared.errors import DomainError
 from shared.http import source_ip
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 # Every documented path, so the $default route can tell 405 (known path, other method) from 404.
 KNOWN_PATHS = (
@@ -74,7 +73,6 @@ def unknown_route() -> DomainError:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=lambda: unknown_route(),
 )

@@ -18,8 +18,7 @@ from filestore.models import SessionItem
 from filestore.schemas import Failure, SignUp
 from shared import body
 from shared.errors import DomainError
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 # Validation failures answer each endpoint's own 400 message.
 REFUSALS: dict[str, type[errors.FilestoreError]] = {
@@ -116,7 +115,6 @@ def _given_token() -> object:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
     normalizers=[parameters_where_read],

@@ -29,13 +29,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import requests
 
 from tools.bench import recorder
 from tools.bench.traffic import UnexpectedAnswer, expect_status
 from tools.local import bootstrap
-from tools.local.template import LOCAL_REGION, ROOT, Template
+from tools.local.template import ROOT, Template
 from tools.local.worker import LambdaContext
 
 COUNT = 10_000
@@ -52,9 +51,8 @@ class Reads:
 
 def bench(stack_endpoint: str) -> None:
     template = Template()
-    table = template.physical_name("InvoiceApiTable")
     base = f"http://127.0.0.1:{template.api('invoice_api').port}/api/v1"
-    seeded = _seed(stack_endpoint, table)
+    seeded = _seed(template, stack_endpoint)
     print(f"\n== invoice_api: GET /api/v1/invoices on {COUNT:,} seeded invoices ({seeded})")
     session = requests.Session()
     login = {"email": "example.one@example.com", "password": "password"}
@@ -88,20 +86,13 @@ def bench(stack_endpoint: str) -> None:
         print("HTTP 5xx: the function failed or ran out of its Timeout on the local server (see the functions' log).")
 
 
-def _seed(endpoint: str, table: str) -> str:
-    bootstrap.install()
-    from invoice_api.seed import bulk_invoice, seed_demo_data, seed_invoices
+def _seed(template: Template, endpoint: str) -> str:
+    from tools.seed import bulk_invoice, local_environment, seed_invoice_api, seed_invoices
 
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name=LOCAL_REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto
-    )
     start = time.perf_counter()
-    seed_demo_data(dynamodb, table)
-    written = seed_invoices(dynamodb, table, f"bench-{COUNT}", COUNT, bulk_invoice)
+    with local_environment(template, "invoice_api", endpoint):
+        seed_invoice_api()
+        written = seed_invoices(f"bench-{COUNT}", COUNT, bulk_invoice)
     return f"seeded {written:,} in {time.perf_counter() - start:.1f} s" if written else "already seeded"
 
 

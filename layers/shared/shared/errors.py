@@ -28,23 +28,3 @@ class InternalError(DomainError):
     code = "INTERNAL_ERROR"
     status = 500
     message = "Internal error, please try again later."
-
-
-class NotFound(DomainError):
-    code = "NOT_FOUND"
-    status = 404
-    message = "Not found."
-
-
-class InvalidRequest(DomainError):
-    code = "INVALID_REQUEST"
-    status = 400
-    message = "Invalid request."
-
-
-class DependencyUnavailable(DomainError):
-    """A downstream service (payment backend, mail, storage) failed or timed out."""
-
-    code = "DEPENDENCY_UNAVAILABLE"
-    status = 502
-    message = "A service this API depends on is unavailable, please try again later."

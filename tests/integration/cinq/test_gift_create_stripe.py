@@ -13,7 +13,8 @@ from moto.ses.models import ses_backends
 
 from cinq import purchases
 from cinq.schemas import GiftCreated
-from tests.integration.cinq.conftest import Answer, Client
+from tests.integration.cinq.conftest import Client
+from tests.integration.conftest import Answer
 from tools.local.local_values import LOCAL_SECRETS
 
 SECRET = LOCAL_SECRETS["CinqStripeWebhookSecretSecret"]

@@ -36,7 +36,7 @@ def test_parallel_creations_through_the_api_get_distinct_ids(invoice_table):
 
 
 def test_seeding_reserves_its_ids_from_the_same_counter(invoice_table):
-    # Given an environment holding a block, When a seeding reserves ids directly (ids.reserve, as seed.py does)
+    # Given an environment holding a block, When a seeding reserves ids directly (ids.reserve, as tools/seed.py does)
     first = Client().login().call("invoice_create", {"user_id": 1, "type": "P", "paid": 0, "value": 1})
     seeded = ids.reserve("invoice", 50)
     # Then the seeding's ids are past every id any environment holds

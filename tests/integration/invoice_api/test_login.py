@@ -12,12 +12,12 @@ import pytest
 from invoice_api import auth
 from invoice_api.errors import NotAuthorized, TooManyAttempts
 from invoice_api.models import AccessToken, Login
-from invoice_api.seed import DEMO_PASSWORD
 from invoice_api.settings import settings
 from shared import throttle
 from shared.passwords import hash_password, upgrade_stored_hash
 from tests.hashes import current, older_hash
 from tests.integration.invoice_api.conftest import ONE, Client
+from tools.seed import DEMO_PASSWORD
 
 REFUSED = {"message": "Not Authorized", "status": 403, "data": []}
 UNAUTHENTICATED = {"message": "Unauthenticated.", "status": 401, "data": []}
