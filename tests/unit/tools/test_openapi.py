@@ -35,14 +35,6 @@ def untyped_success_bodies(document: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "api",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="cinq is typed by another part of issue 14"))
-        if name == "cinq"
-        else name
-        for name in api_names(Template())
-    ],
-)
+@pytest.mark.parametrize("api", api_names(Template()))
 def test_every_success_body_is_typed(api):
     assert untyped_success_bodies(build(api)) == []
