@@ -1,7 +1,8 @@
 """Unit tests open no network sockets: what needs a server or an AWS endpoint is an integration test.
 
-Every socket a test creates must be AF_UNIX (socketpairs, which asyncio and subprocess plumbing use);
-anything else, and name resolution, fails the test at once with NetworkRefused.
+A socket may be created (the X-Ray SDK makes its UDP emitter's at import), but only an AF_UNIX one
+(socketpairs, which asyncio and subprocess plumbing use) may connect, bind or send; anything else, and name
+resolution, fails the test at once with NetworkRefused.
 """
 
 from __future__ import annotations
@@ -18,10 +19,25 @@ class NetworkRefused(RuntimeError):
 
 
 class _UnixOnly(socket.socket):
-    def __init__(self, family: Any = -1, type: Any = -1, proto: int = -1, fileno: int | None = None) -> None:
-        if fileno is None and family != socket.AF_UNIX:
+    def _refuse(self) -> None:
+        if self.family != socket.AF_UNIX:
             raise NetworkRefused("unit tests open no network socket")
-        super().__init__(family, type, proto, fileno)
+
+    def connect(self, address: Any) -> None:
+        self._refuse()
+        super().connect(address)
+
+    def connect_ex(self, address: Any) -> int:
+        self._refuse()
+        return super().connect_ex(address)
+
+    def bind(self, address: Any) -> None:
+        self._refuse()
+        super().bind(address)
+
+    def sendto(self, *args: Any) -> int:
+        self._refuse()
+        return super().sendto(*args)
 
 
 def _no_resolution(*_args: Any, **_kwargs: Any) -> Any:

@@ -11,8 +11,10 @@ from tests.unit.conftest import NetworkRefused
 
 
 def test_network_sockets_and_name_resolution_are_refused() -> None:
-    with pytest.raises(NetworkRefused):
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp, pytest.raises(NetworkRefused):
+        tcp.connect(("127.0.0.1", 9))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, pytest.raises(NetworkRefused):
+        udp.sendto(b"segment", ("127.0.0.1", 2000))
     with pytest.raises(NetworkRefused):
         socket.create_connection(("127.0.0.1", 9))
     with pytest.raises(NetworkRefused):
