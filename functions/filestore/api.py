@@ -67,8 +67,9 @@ app = api_resolver(
     cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
+    unavailable=errors.ServiceUnavailable,
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 429, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 429, 500, 503)}
 
 
 def params() -> dict[str, Any]:

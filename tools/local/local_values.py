@@ -17,5 +17,6 @@ LOCAL_SECRETS = {
 BTCPAY_STORE_ID = "local-store"
 
 MOTO_PORT = 3900
+FAULTS_PORT = 3901  # the fault proxy in front of moto (make run FAULTS=1)
 STRIPE_PORT = 3910
 CONSOLE_PORT = 3999
