@@ -3,9 +3,13 @@ configured timeouts, retries and backoff (README, "When dependencies fail")."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from pynamodb.models import Model
 
 from shared import aws, deadline, json_http, stripe_billing
+from shared.dynamo import SharedModel
 from shared.settings import LightningSettings
 from tools.local.template import Template
 
@@ -69,3 +73,11 @@ def test_nothing_is_attempted_once_the_time_is_up():
             json_http.JsonHttp("http://127.0.0.1:9", {}).request("GET", "/")
     finally:
         deadline.end()
+
+
+@pytest.mark.parametrize("api", ["lnupload", "bank2xls", "cinq", "invoice_api", "filestore"])
+def test_every_model_calls_dynamodb_through_the_shared_client(api):
+    # A plain pynamodb Model builds a client of its own: pynamodb's timeouts and retries, no deadline
+    module = importlib.import_module(f"{api}.models")
+    models = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Model) and v is not Model]
+    assert models and all(issubclass(model, SharedModel) for model in models)
