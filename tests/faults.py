@@ -23,13 +23,23 @@ def _event(service: str, operation: str, when: str) -> str:
 
 @contextmanager
 def failing(
-    service: str, operation: str = "*", code: str = "ServiceUnavailable", status: int = 503, times: int | None = None
+    service: str,
+    operation: str = "*",
+    code: str = "ServiceUnavailable",
+    status: int = 503,
+    times: int | None = None,
+    skip: int = 0,
 ) -> Iterator[list[int]]:
-    """`operation` (or every one) of `service` fails with `code` (`times` times, or always); yields [calls failed]."""
+    """`operation` (or every one) of `service` fails with `code` (`times` times, or always), after `skip` such
+    calls went through; yields [calls failed]."""
     failed = [0]
+    passed = [0]
 
     def refuse(model: Any, **_: Any) -> None:
         if operation not in ("*", model.name) or (times is not None and failed[0] >= times):
+            return
+        if passed[0] < skip:
+            passed[0] += 1
             return
         failed[0] += 1
         error = {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -23,7 +24,6 @@ CODE_LIFETIME = timedelta(minutes=10)
 MAX_WRONG_ATTEMPTS = 5
 PER_EMAIL_PER_HOUR = 5
 PER_IP_PER_DAY = 20
-REFUND_TRIES = 3
 
 
 def normalize_email(value: str) -> str:
@@ -128,17 +128,13 @@ def _count_request(email: str, caller: Caller) -> list[ratelimit.Window]:
 
 
 def _refund(windows: list[ratelimit.Window]) -> None:
-    """Give the hits back, trying each a few times (each try is itself retried by the SDK)."""
+    """Give the hits back, each tried a few times (and each try retried by the SDK)."""
     for window in windows:
-        for attempt in range(REFUND_TRIES):
-            try:
-                ratelimit.refund(window)
-                break
-            except Exception as exc:  # a refund that cannot be made leaves one hit counted until the window ends
-                if attempt == REFUND_TRIES - 1 or not outages.unavailable(exc):
-                    logger.error("otp request hit not given back", extra={"error": type(exc).__name__})
-                    metrics.add_metric(name="RateLimitRefundsLost", unit="Count", value=1)
-                    break
+        try:
+            outages.retrying(functools.partial(ratelimit.refund, window))
+        except Exception as exc:  # a refund that cannot be made leaves one hit counted until the window ends
+            logger.error("otp request hit not given back", extra={"error": type(exc).__name__})
+            metrics.add_metric(name="RateLimitRefundsLost", unit="Count", value=1)
 
 
 def _user_for(email: str) -> tuple[str, bool]:

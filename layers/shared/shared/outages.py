@@ -8,6 +8,7 @@ the services' error codes, never on message text; pynamodb's and Powertools' wra
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import (
@@ -99,3 +100,16 @@ def _unavailable(error: BaseException) -> bool:
             return bool(causes) and causes <= TRANSIENT_CANCELLATIONS
         return transient(code, response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
     return False
+
+
+def retrying[T](operation: Callable[[], T], tries: int = 3) -> T:
+    """Run `operation` (safe to repeat) again while a dependency is unavailable, up to `tries` times; each try is itself
+    retried by the SDK and bounded by the invocation's deadline. For the writes that undo or finish something
+    (giving back a counted hit, releasing a claim), where giving up leaves a client's retry blocked."""
+    for attempt in range(tries):
+        try:
+            return operation()
+        except Exception as exc:
+            if attempt == tries - 1 or not unavailable(exc):
+                raise
+    raise AssertionError("unreachable")

@@ -177,3 +177,16 @@ def test_a_code_that_could_not_be_stored_does_not_count_either(browser):
     with failing("dynamodb", "PutItem", "ProvisionedThroughputExceededException", 400, times=1):
         assert browser.call("otp_request", {"email": email}).status == 503
     assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_hits_are_given_back_even_when_the_first_try_to_give_one_back_is_throttled(browser):
+    # Given SES refusing the mail, and DynamoDB throttling the first refund (the two counted hits pass)
+    email = unique_email()
+    with (
+        failing("sesv2", "SendEmail", "TooManyRequestsException", 429),
+        failing("dynamodb", "UpdateItem", "ThrottlingException", 400, times=1, skip=2) as throttled,
+    ):
+        assert browser.call("otp_request", {"email": email}).status == 503
+    # Then the refund was tried again: the address still has its five requests
+    assert throttled[0] == 1
+    assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]

@@ -72,3 +72,26 @@ def test_pynamodb_and_powertools_wrappers_are_looked_through():
 )
 def test_refusals_and_bugs_are_not(error):
     assert not outages.unavailable(error)
+
+
+def test_retrying_tries_again_only_while_unavailable_and_gives_up_after_its_tries():
+    calls: list[int] = []
+
+    def flaky(failures: int, error: Exception):
+        def operation() -> str:
+            calls.append(1)
+            if len(calls) <= failures:
+                raise error
+            return "done"
+
+        return operation
+
+    assert outages.retrying(flaky(2, client_error("ThrottlingException"))) == "done" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(ClientError):
+        outages.retrying(flaky(3, client_error("ThrottlingException")))
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(ClientError):  # a refusal or a bug is not tried again
+        outages.retrying(flaky(1, client_error("ConditionalCheckFailedException")))
+    assert len(calls) == 1
