@@ -16,7 +16,7 @@ ENV       ?= default
 PYTEST_ARGS ?=
 CONSTRAINTS := layers/shared/constraints.txt
 
-.PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench fuzz deploy seed pr lock upgrade clean
+.PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench capacity fuzz deploy seed pr lock upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -105,8 +105,12 @@ params: $(VENV)/.installed ## rewrite README's generated tables (parameters, per
 build: $(SAM_VENV)/.installed ## sam build (no containers)
 	$(SAM) build
 
-bench: $(VENV)/.installed ## cold imports, peak RSS, local requests/s (figures printed)
-	$(PY) -m tools.bench
+bench: $(VENV)/.installed ## cold starts vs the floor, peak RSS, local req/s (BENCH_ARGS=--full: the slow sections)
+	$(PY) -m tools.bench $(BENCH_ARGS)
+
+CAPACITY_ARGS ?=
+capacity: $(VENV)/.installed ## each API's journeys by many users on a recording local server: DynamoDB units, hottest items, requests/s ceilings
+	$(PY) -m tools.capacity $(CAPACITY_ARGS)
 
 FUZZ_REQUESTS ?= 1000
 fuzz: $(VENV)/.installed ## schemathesis, all checks, on every API (FUZZ_REQUESTS per API, default 1000); fails on any 5xx

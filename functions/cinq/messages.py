@@ -1,25 +1,35 @@
-"""Messages and pings between users of one circle, newest page first, shown in chronological order."""
+"""Messages and pings between users of one circle, newest page first, shown in chronological order.
+
+Sending is one transaction: the message (in the pair's conversation), the reader's counters for this sender
+(unread, received) and the sender's own message count. Nothing in it is shared by everyone writing to one
+user: a user many people write to gets one counter item per sender, never one for all of them, so a popular
+reader's items take no more writes than each sender makes. A sender's own concurrent messages conflicting
+on its profile are retried.
+"""
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from cinq import circle
 from cinq.errors import InvalidRequest, MessagingUnavailable, NotInCircle
 from cinq.models import Message, Unread, User
-from shared.dynamo import connection
+from shared.dynamo import conflicted, connection
 from shared.observability import logger, metrics
 from shared.timefmt import iso_millis as iso
 
 PING = "💫"
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100
+ATTEMPTS = 4
 
 
 def conversation(a: str, b: str) -> str:
@@ -55,7 +65,8 @@ def history(viewer_id: str, contact_id: str, limit: int, before: datetime | None
         return list(page)
 
     newest_first = _store(read)
-    _store(lambda: Unread(f"USER#{viewer_id}", f"UNREAD#{contact_id}", value=0).save())
+    seen = Unread(f"USER#{viewer_id}", f"UNREAD#{contact_id}")
+    _store(lambda: seen.update(actions=[Unread.value.set(0)]))  # `received` stays
     return [describe(message, viewer_id) for message in reversed(newest_first)]
 
 
@@ -77,11 +88,20 @@ def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -
     )
 
     def write() -> None:
-        with TransactWrite(connection=connection()) as transaction:
-            transaction.save(message)
-            transaction.update(Unread(f"USER#{receiver_id}", f"UNREAD#{sender_id}"), actions=[Unread.value.add(1)])
-            for user_id in {sender_id, receiver_id}:
-                transaction.update(User(f"USER#{user_id}", "PROFILE"), actions=[User.message_count.add(1)])
+        for attempt in range(ATTEMPTS):
+            try:
+                with TransactWrite(connection=connection()) as transaction:
+                    transaction.save(message)
+                    transaction.update(
+                        Unread(f"USER#{receiver_id}", f"UNREAD#{sender_id}"),
+                        actions=[Unread.value.add(1), Unread.received.add(1)],
+                    )
+                    transaction.update(User(f"USER#{sender_id}", "PROFILE"), actions=[User.message_count.add(1)])
+                return
+            except TransactWriteError as exc:
+                if not conflicted(exc) or attempt + 1 == ATTEMPTS:
+                    raise
+                time.sleep(0.01 * 2**attempt * (1 + secrets.randbelow(100) / 100))
 
     _store(write)
     metrics.add_metric(name="PingsSent" if is_ping else "MessagesSent", unit="Count", value=1)

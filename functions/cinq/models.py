@@ -26,7 +26,7 @@ class WaitlistEntry(Item):
 
 
 class Counter(Item):
-    """pk COUNTER#<name>, sk COUNT: grown in the same transaction as what it counts."""
+    """pk COUNTER#<name>[#<shard>], sk COUNT: grown in the same transaction as what it counts (waitlist: sharded)."""
 
     value = NumberAttribute(default=0)
 
@@ -72,7 +72,7 @@ class User(Item):
     password_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     contact_count = NumberAttribute(default=0)
-    message_count = NumberAttribute(default=0)
+    message_count = NumberAttribute(default=0)  # sent (and, before, received: see Unread)
 
 
 class EmailOwner(Item):
@@ -110,6 +110,11 @@ class Message(Item):
 
 
 class Unread(Item):
-    """pk USER#<reader id>, sk UNREAD#<sender id>: messages not read yet, from one sender."""
+    """pk USER#<reader id>, sk UNREAD#<sender id>: messages from one sender, not read yet (`value`) and in all.
+
+    `received` counts them since it exists: before, each message also went to the reader's `message_count`,
+    which now counts what the user sent, so the sum of the two is every message sent or received either way.
+    """
 
     value = NumberAttribute(default=0)
+    received = NumberAttribute(null=True)

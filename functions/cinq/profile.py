@@ -6,7 +6,7 @@ from typing import Any
 
 from cinq import circle
 from cinq.circle import CONTACT_LIMIT
-from cinq.models import User
+from cinq.models import Unread, User
 from shared.timefmt import iso_millis as iso
 from shared.validation import EmailAddress
 
@@ -27,8 +27,14 @@ def overview(user: User) -> dict[str, Any]:
             "remaining": CONTACT_LIMIT - len(contacts),
             "list": [circle.describe(contact) for contact in contacts],
         },
-        "messages": {"total": int(user.message_count)},
+        "messages": {"total": messages_total(user)},
     }
+
+
+def messages_total(user: User) -> int:
+    """Sent (the profile's count) and received (the reader's counter per sender, see models.Unread)."""
+    counters = Unread.query(f"USER#{user.user_id}", Unread.sk.startswith("UNREAD#"), consistent_read=True)
+    return int(user.message_count) + sum(int(counter.received or 0) for counter in counters)
 
 
 def add_contact(owner: User, email: EmailAddress) -> dict[str, Any]:

@@ -10,7 +10,7 @@ Item = TableItem  # pk/sk/expires_at, table from TABLE_NAME
 
 
 class Counter(Item):
-    """pk COUNTER#users, sk COUNT: integer user ids."""
+    """pk COUNTER#users, sk COUNT: the last user id reserved (blocks per execution environment, shared.idblocks)."""
 
     value = NumberAttribute(default=0)
 

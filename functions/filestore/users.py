@@ -1,7 +1,10 @@
 """Accounts: sign-up with the documented per-field messages, login, and session tokens.
 
 Login is throttled (`shared.throttle.login_counters`: 5 failures a minute for one username from one
-address, 10 in 15 minutes for one username, 50 an hour from one address), then 429."""
+address, 10 in 15 minutes for one username, 50 an hour from one address), then 429.
+
+User ids are integers from the COUNTER#users item, reserved in blocks per execution environment
+(`shared.idblocks`): unique, increasing within an environment, neither dense nor ordered across them."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from filestore.models import Counter, SessionItem, UserItem
 from filestore.settings import settings
 from shared import throttle
 from shared.dynamo import applied
+from shared.idblocks import IdBlocks
 from shared.observability import metrics
 from shared.passwords import hash_password, upgrade_stored_hash, verify_password
 from shared.tokens import new_token, token_hash
@@ -144,7 +148,15 @@ def _exists(username: str) -> bool:
     return True
 
 
+_ids = IdBlocks()
+
+
 def _next_id() -> int:
+    return _ids.take(Counter.Meta.table_name, _reserve)
+
+
+def _reserve(count: int) -> range:
+    """A block of user ids nobody else gets: one atomic ADD (UPDATED_NEW gives this caller's last id)."""
     counter = Counter("COUNTER#users", "COUNT")
-    counter.update(actions=[Counter.value.add(1)])  # atomic; UPDATED_NEW gives this caller's id
-    return int(counter.value)
+    counter.update(actions=[Counter.value.add(count)])
+    return range(int(counter.value) - count + 1, int(counter.value) + 1)

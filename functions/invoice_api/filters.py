@@ -72,7 +72,7 @@ class Bounds:
 
 @dataclass(frozen=True)
 class IndexQuery:
-    index: str  # ByUser, ByType, ByPaid or ByPaymentDate
+    index: str  # ByUser, ByType, ByPaid or ByPaymentDate (the last three read shard by shard: invoices._query)
     hash_key: Any
     bounds: Bounds | None = None
 

@@ -1,8 +1,18 @@
-"""Integer ids from atomic counters: one UpdateItem ADD hands out a block of ids nobody else gets."""
+"""Integer ids (invoices, access tokens) from atomic counters, reserved in blocks per execution environment.
+
+`reserve` is one UpdateItem ADD on the counter item (pk COUNTER, sk <name>): it hands out a block of ids nobody
+else gets (seeding reserves its invoices' ids this way too). `next_id` takes ids from this environment's block
+(`shared.idblocks`): unique and increasing within an environment, not dense, not ordered across environments.
+"""
 
 from __future__ import annotations
 
+from functools import partial
+
 from invoice_api.models import COUNTERS, Counter
+from shared.idblocks import IdBlocks
+
+_blocks = IdBlocks()
 
 
 def reserve(name: str, count: int = 1) -> range:
@@ -13,4 +23,4 @@ def reserve(name: str, count: int = 1) -> range:
 
 
 def next_id(name: str) -> int:
-    return reserve(name)[0]
+    return _blocks.take((Counter.Meta.table_name, name), partial(reserve, name))

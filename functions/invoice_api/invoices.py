@@ -2,13 +2,19 @@
 
 Writes are single conditional requests: an update sets paid and payment_date in one UpdateItem
 (`if_not_exists` keeps the date of an invoice that stays paid), so concurrent updates never leave a paid
-invoice without a date or an unpaid one with one. The list is served by index queries (see filters.plan).
+invoice without a date or an unpaid one with one. The list is served by index queries (see filters.plan); on the indexes
+keyed by paid or type, each of them reads the INDEX_SHARDS partitions of its value (models.py).
+
+Ids come from blocks of the counter per execution environment (ids.py): the list is in id order, which is
+stable (ids never change, so pages never repeat or skip an invoice between requests) but is not creation
+order across environments: a new invoice can land on an earlier page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from pynamodb.expressions.update import Action
@@ -16,7 +22,7 @@ from pynamodb.expressions.update import Action
 from invoice_api import filters, ids, users
 from invoice_api.errors import InvoiceNotCreated, InvoiceNotDeleted, InvoiceNotFound, InvoiceNotUpdated
 from invoice_api.formatting import PAID, TYPES, diff_for_humans, local_datetime, money
-from invoice_api.models import Invoice, User
+from invoice_api.models import INDEX_SHARDS, Invoice, User, index_shard
 from invoice_api.pagination import Page
 from invoice_api.schemas import MAX_ID, InvoiceChanges, InvoiceFields, InvoiceResource, InvoiceUser
 from shared.dynamo import applied
@@ -73,7 +79,7 @@ def create(fields: InvoiceFields) -> InvoiceResource:
         payment_date=now if fields.paid else None,
         created_at=now,
         updated_at=now,
-    )
+    ).shard_index_keys()
     invoice.save(condition=Invoice.pk.does_not_exist())
     return resource(invoice, user, now)
 
@@ -93,10 +99,14 @@ def change(invoice_id: int, changes: InvoiceChanges) -> InvoiceResource:
     for name in ("user_id", "type", "value"):
         if name in given:
             actions.append(getattr(Invoice, name).set(given[name]))
+    if "type" in given:
+        actions.append(Invoice.type_shard.set(index_shard(given["type"], invoice_id)))
     if given.get("paid") == 1:
         actions += [Invoice.paid.set(1), Invoice.payment_date.set(Invoice.payment_date | now)]
     elif given.get("paid") == 0:
         actions += [Invoice.paid.set(0), Invoice.payment_date.remove()]
+    if given.get("paid") in (0, 1):
+        actions.append(Invoice.paid_shard.set(index_shard(given["paid"], invoice_id)))
     invoice = Invoice(*Invoice.key(invoice_id))
     if not 1 <= invoice_id <= MAX_ID or not applied(
         lambda: invoice.update(actions=actions, condition=Invoice.pk.exists())
@@ -140,7 +150,11 @@ def _query(index_query: filters.IndexQuery) -> Iterable[Invoice]:
             condition = key >= low
         else:
             condition = key <= high
-    return _INDEXES[index_query.index].query(index_query.hash_key, range_key_condition=condition)
+    index = _INDEXES[index_query.index]
+    if index_query.index == "ByUser":
+        return index.query(index_query.hash_key, range_key_condition=condition)
+    shards = (index_shard(index_query.hash_key, shard) for shard in range(INDEX_SHARDS))
+    return chain.from_iterable(index.query(key, range_key_condition=condition) for key in shards)
 
 
 def _filterable(invoice: Invoice) -> dict[str, Any]:

@@ -5,6 +5,11 @@ reads fewer bytes, so fewer read units.
 
 Users live in one item collection (pk USERS) so listing them is one query and never reads a password
 hash: those are in the LOGIN# items, read only by login.
+
+An index keyed by a value with few possibilities (paid 0/1, type P/B/C) would put every invoice write into
+two or three index partitions, each limited to 1,000 write units a second: those keys are written sharded
+(`<value>#<invoice_id % INDEX_SHARDS>`, in `paid_shard` and `type_shard`), and a query reads the shards of
+each value it needs (invoices.py). ByUser's key, the user, has as many values as there are users.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ from shared.dynamo import TableItem
 USERS = "USERS"
 COUNTERS = "COUNTER"
 ID_WIDTH = 12  # user sort keys are zero-padded so the collection reads in id order
+INDEX_SHARDS = 4
+
+
+def index_shard(value: object, invoice_id: int) -> str:
+    """The sharded index key of a value with few possibilities, for one invoice."""
+    return f"{value}#{invoice_id % INDEX_SHARDS}"
 
 
 class DecimalAttribute(Attribute[Decimal]):
@@ -69,7 +80,7 @@ class AccessToken(Item):
 
 
 class Counter(Item):
-    """pk COUNTER, sk <name>: the last id handed out (atomic ADD)."""
+    """pk COUNTER, sk <name>: the last id reserved (atomic ADD of a block, see ids.py)."""
 
     value = NumberAttribute(default=0)
 
@@ -85,19 +96,19 @@ class ByUser(GlobalSecondaryIndex["Invoice"]):
 
 class ByType(GlobalSecondaryIndex["Invoice"]):
     class Meta:
-        index_name = "ByType"
-        projection = IncludeProjection(["invoice_id", "user_id", "paid", "payment_date"])
+        index_name = "ByTypeShard"
+        projection = IncludeProjection(["invoice_id", "user_id", "type", "paid", "payment_date"])
 
-    type = UnicodeAttribute(hash_key=True)
+    type_shard = UnicodeAttribute(hash_key=True)
     value = DecimalAttribute(range_key=True)
 
 
 class ByPaid(GlobalSecondaryIndex["Invoice"]):
     class Meta:
-        index_name = "ByPaid"
-        projection = IncludeProjection(["user_id", "type", "value", "payment_date"])
+        index_name = "ByPaidShard"
+        projection = IncludeProjection(["user_id", "type", "paid", "value", "payment_date"])
 
-    paid = NumberAttribute(hash_key=True)
+    paid_shard = UnicodeAttribute(hash_key=True)
     invoice_id = NumberAttribute(range_key=True)
 
 
@@ -105,10 +116,10 @@ class ByPaymentDate(GlobalSecondaryIndex["Invoice"]):
     """Sparse: only paid invoices have a payment_date."""
 
     class Meta:
-        index_name = "ByPaymentDate"
-        projection = IncludeProjection(["invoice_id", "user_id", "type", "value"])
+        index_name = "ByPaymentDateShard"
+        projection = IncludeProjection(["invoice_id", "user_id", "type", "paid", "value"])
 
-    paid = NumberAttribute(hash_key=True)
+    paid_shard = UnicodeAttribute(hash_key=True)
     payment_date = UTCDateTimeAttribute(range_key=True)
 
 
@@ -123,6 +134,8 @@ class Invoice(Item):
     payment_date = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    paid_shard = UnicodeAttribute(null=True)  # index_shard(paid, invoice_id): ByPaid, ByPaymentDate
+    type_shard = UnicodeAttribute(null=True)  # index_shard(type, invoice_id): ByType
 
     by_user = ByUser()
     by_type = ByType()
@@ -132,6 +145,12 @@ class Invoice(Item):
     @staticmethod
     def key(invoice_id: int) -> tuple[str, str]:
         return f"INVOICE#{invoice_id}", "INVOICE"
+
+    def shard_index_keys(self) -> Invoice:
+        """Sets the sharded index keys from paid, type and the id; before every save."""
+        self.paid_shard = index_shard(int(self.paid), int(self.invoice_id))
+        self.type_shard = index_shard(self.type, int(self.invoice_id))
+        return self
 
 
 class SeedMarker(Item):

@@ -4,7 +4,8 @@ Called with a boto3 DynamoDB client and a table name, so the same code seeds the
 deployed one (`make seed`). Users have fixed ids 1..3 and are written only when missing (password
 `password`, argon2). A set of invoices takes its ids from the invoice counter once, records them in a
 SEED# marker, and rewrites the same ids until the marker says done: running again adds nothing, and a
-seeding cut short is completed by the next run.
+seeding cut short is completed by the next run. Invoices stored before the sharded index keys existed get
+them (`shard_index_keys`), so `make seed` also migrates a deployed table.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from invoice_api.auth import login_key
-from invoice_api.models import COUNTERS, Invoice, Login, SeedMarker, User
+from invoice_api.models import COUNTERS, Invoice, Login, SeedMarker, User, index_shard
 from shared.dynamo import CONDITION_FAILED
 from shared.passwords import hash_password
 
@@ -60,11 +61,51 @@ Row = Callable[[int, int, datetime], Invoice]  # (position in the set, invoice i
 class Seeded:
     users: int
     invoices: int
+    sharded: int = 0  # invoices written before the sharded index keys, given theirs
 
 
 def seed_demo_data(dynamodb: Any, table: str) -> Seeded:
     users = ensure_demo_users(dynamodb, table)
-    return Seeded(users, seed_invoices(dynamodb, table, "demo", len(DEMO_VALUES), demo_invoice))
+    invoices = seed_invoices(dynamodb, table, "demo", len(DEMO_VALUES), demo_invoice)
+    return Seeded(users, invoices, shard_index_keys(dynamodb, table))
+
+
+def shard_index_keys(dynamodb: Any, table: str) -> int:
+    """Invoices stored before the sharded index keys (models.py) get theirs, so the list sees them again.
+
+    Each update is conditioned on the paid state and type it was computed from: an invoice changed meanwhile
+    through the API has its keys already (or gets them at the next run).
+    """
+    done = 0
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName=table,
+        FilterExpression="sk = :invoice AND attribute_not_exists(paid_shard)",
+        ExpressionAttributeValues={":invoice": {"S": "INVOICE"}},
+        ProjectionExpression="pk, sk, invoice_id, paid, #type",
+        ExpressionAttributeNames={"#type": "type"},
+    )
+    for item in (item for page in pages for item in page.get("Items", [])):
+        invoice_id, paid, kind = int(item["invoice_id"]["N"]), int(item["paid"]["N"]), item["type"]["S"]
+        try:
+            dynamodb.update_item(
+                TableName=table,
+                Key={"pk": item["pk"], "sk": item["sk"]},
+                UpdateExpression="SET paid_shard = :paid_shard, type_shard = :type_shard",
+                ConditionExpression="paid = :paid AND #type = :type",
+                ExpressionAttributeNames={"#type": "type"},
+                ExpressionAttributeValues={
+                    ":paid_shard": {"S": index_shard(paid, invoice_id)},
+                    ":type_shard": {"S": index_shard(kind, invoice_id)},
+                    ":paid": item["paid"],
+                    ":type": item["type"],
+                },
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != CONDITION_FAILED:
+                raise
+            continue
+        done += 1
+    return done
 
 
 def ensure_demo_users(dynamodb: Any, table: str) -> int:
@@ -150,7 +191,7 @@ def _invoice(
         payment_date=paid_at,
         created_at=created_at,
         updated_at=paid_at or created_at,
-    )
+    ).shard_index_keys()
 
 
 def _marker(dynamodb: Any, table: str, name: str) -> SeedMarker | None:

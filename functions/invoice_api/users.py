@@ -1,12 +1,27 @@
-"""Users: listed and shown with their names and e-mail only (credentials live in separate items)."""
+"""Users: listed and shown with their names and e-mail only (credentials live in separate items).
+
+Every user is in one item collection (pk USERS), and nearly every request reads its user from there (the
+invoice's owner, the user_id being set): uncached, that one partition would take a read for most requests
+of the API. No endpoint changes users (they come from seeding), so an execution environment keeps what it
+read: a user for `USER_SECONDS`, the list for `LIST_SECONDS`. A missing user is never remembered. Reads
+are eventually consistent (half a read unit): a user seeded a moment ago may be unknown for that moment.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 
 from invoice_api.errors import UserNotFound
 from invoice_api.models import USERS, User
 from invoice_api.schemas import MAX_ID, UserResource
+
+USER_SECONDS = 60.0
+LIST_SECONDS = 10.0
+_users: dict[tuple[str | None, int], tuple[float, User]] = {}  # (table, id) -> (read at, user)
+_lists: dict[str | None, tuple[float, list[UserResource]]] = {}  # table -> (read at, list)
+_lock = threading.Lock()
 
 
 def resource(user: User) -> UserResource:
@@ -19,16 +34,28 @@ def resource(user: User) -> UserResource:
 
 
 def listing() -> list[UserResource]:
-    return [resource(user) for user in User.query(USERS)]
+    table = User.Meta.table_name
+    with _lock:
+        read_at, found = _lists.get(table, (float("-inf"), []))
+    if time.monotonic() - read_at < LIST_SECONDS:
+        return found
+    found = [resource(user) for user in User.query(USERS)]
+    with _lock:
+        _lists[table] = (time.monotonic(), found)
+    return found
 
 
 def find(user_id: int) -> User | None:
     if not 1 <= user_id <= MAX_ID:
         return None
+    if (known := _known(user_id)) is not None:
+        return known
     try:
-        return User.get(*User.key(user_id), consistent_read=True)
+        user = User.get(*User.key(user_id))  # eventually consistent: half a read unit, users never change
     except User.DoesNotExist:
         return None
+    _remember([user])
+    return user
 
 
 def show(user_id: int) -> UserResource:
@@ -39,5 +66,24 @@ def show(user_id: int) -> UserResource:
 
 
 def by_id(user_ids: Iterable[int]) -> dict[int, User]:
-    keys = [User.key(user_id) for user_id in sorted(set(user_ids))]
-    return {int(user.user_id): user for user in User.batch_get(keys)} if keys else {}
+    wanted = sorted(set(user_ids))
+    found = {user_id: user for user_id in wanted if (user := _known(user_id)) is not None}
+    missing = [User.key(user_id) for user_id in wanted if user_id not in found]
+    if missing:
+        read = list(User.batch_get(missing))
+        _remember(read)
+        found.update({int(user.user_id): user for user in read})
+    return found
+
+
+def _known(user_id: int) -> User | None:
+    with _lock:
+        read_at, user = _users.get((User.Meta.table_name, user_id), (float("-inf"), None))
+    return user if time.monotonic() - read_at < USER_SECONDS else None
+
+
+def _remember(read: Iterable[User]) -> None:
+    now = time.monotonic()
+    with _lock:
+        for user in read:
+            _users[(User.Meta.table_name, int(user.user_id))] = (now, user)

@@ -66,9 +66,14 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page whose script errors fail the test by name, rather than as a timeout on an element never drawn."""
     expect.set_options(timeout=TIMEOUT_MS)
-    return context.new_page()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"script errors on the page: {errors}"
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def test_completing_a_checkout_and_resending_a_webhook(
     browser, email = signed_in(bank2xls_url, console_url)
     checkout = browser.post(f"{bank2xls_url}/api/billing/checkout", json={"planId": "monthly_100"}, timeout=10)
     session_id = checkout.json()["checkoutUrl"].rsplit("/", 1)[-1]
+    page.context.add_cookies([{"name": c.name, "value": c.value or "", "url": bank2xls_url} for c in browser.cookies])
     page.goto(f"{console_url}/#stripe")
     session = page.locator(f'tr[data-session="{session_id}"]')
     expect(session.locator("td").nth(3)).to_have_text("open / unpaid")

@@ -14,6 +14,8 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import IO, Any
 
 
@@ -56,6 +58,15 @@ def error_payload(exc: BaseException, error_type: str | None = None) -> dict[str
     }
 
 
+def observer() -> Callable[[dict[str, Any]], AbstractContextManager[Any]]:
+    """Around each event: `make capacity`'s recording when CAPACITY_RECORD is set (tools/capacity/recorder.py)."""
+    if not os.environ.get("CAPACITY_RECORD"):
+        return lambda event: nullcontext()
+    from tools.capacity import recorder
+
+    return recorder.invocation
+
+
 def main() -> None:
     handler_path = os.environ["_HANDLER"]
     protocol_out = os.fdopen(os.dup(1), "wb")
@@ -72,10 +83,13 @@ def main() -> None:
     name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
     memory = int(os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
     timeout = int(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"])
+    observe = observer()
     while (event := read_frame(protocol_in)) is not None:
         context = LambdaContext(name, memory, timeout, str(uuid.uuid4()))
         try:
-            write_frame(protocol_out, {"result": handler(event, context)})
+            with observe(event):
+                result = handler(event, context)
+            write_frame(protocol_out, {"result": result})
         except Exception as exc:  # what Lambda reports as a function error
             traceback.print_exc()
             write_frame(protocol_out, {"error": type(exc).__name__, "details": error_payload(exc)})

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
+from cinq.models import Unread, User
 from tests.integration.cinq.conftest import PASSWORD, Client, member
 
 INVALID_CONTACT = "Invalid contact_id (a user id: a UUID)"
@@ -101,3 +103,27 @@ def test_a_contact_id_that_is_not_a_uuid_is_400_and_a_stranger_403(cinq):
     assert me.call("messages_list", query={"contact_id": stranger}).json["code"] == "NOT_IN_CIRCLE"
     upper = me.call("messages_send", {"contact_id": friend.user["id"].upper(), "content": "hi"})
     assert upper.status == 201 and upper.json["message"]["receiver_id"] == friend.user["id"]
+
+
+def test_a_reader_many_write_to_gets_a_counter_per_sender_and_every_message_counted(cinq):
+    # Given three people who each have `star` in their circle, writing to them at the same time
+    star = member()
+    fans = [member() for _ in range(3)]
+    for fan in fans:
+        fan.call("contacts_add", {"email": star.user["email"]})
+
+    def write(fan: Client) -> list[int]:
+        return [fan.call("messages_send", {"contact_id": star.user["id"], "content": "hello"}).status for _ in range(4)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = [status for sent in pool.map(write, fans * 2) for status in sent]
+    # Then every message is stored, none refused, and the star's own profile item was never written for them
+    assert statuses == [201] * 24
+    assert int(User.get(f"USER#{star.user['id']}", "PROFILE").message_count) == 0
+    counters = {c.sk: int(c.received) for c in Unread.query(f"USER#{star.user['id']}", Unread.sk.startswith("UNREAD#"))}
+    assert sorted(counters.values()) == [8, 8, 8]
+    # And the totals count both sides: 24 received for the star, 8 sent by each fan
+    assert star.call("user_profile_get").json["messages"]["total"] == 24
+    assert fans[0].call("user_profile_get").json["messages"]["total"] == 8
+    login = Client().call("auth_login", {"email": star.user["email"], "password": PASSWORD}).json
+    assert login["user"]["unread_messages"] == 24

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from cinq import waitlist
 from cinq.errors import AlreadyRegistered
+from cinq.models import Counter
 from tests.integration.cinq.conftest import Client
 
 
@@ -49,3 +51,48 @@ def test_the_count_is_exact_under_parallel_sign_ups(cinq):
     # Then 16 entries, and the count moved by exactly 16
     assert accepted.count(True) == 16
     assert waitlist.count() == before + 16
+
+
+def shard_values() -> list[int]:
+    keys = [waitlist.shard_key(shard) for shard in range(waitlist.SHARDS)]
+    found = {counter.pk: int(counter.value) for counter in Counter.batch_get(keys)}
+    return [found.get(key[0], 0) for key in keys]
+
+
+def legacy_value() -> int:
+    try:
+        return int(Counter.get(*waitlist.LEGACY).value)
+    except Counter.DoesNotExist:
+        return 0
+
+
+def test_the_count_is_the_sum_of_the_shards_and_no_shard_takes_every_sign_up(cinq):
+    # Given 40 parallel sign-ups
+    before = shard_values()
+    emails = [f"s{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(40)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        counts = list(pool.map(waitlist.join, emails))
+    after = shard_values()
+    # Then the shards moved by exactly 40, spread over several of them (no hot counter item)
+    moved = [b - a for a, b in zip(before, after, strict=True)]
+    assert sum(moved) == 40 and max(moved) < 40 and sum(1 for m in moved if m) >= 8
+    # And every answer counted at least its own sign-up; the last read counts them all
+    assert max(counts) == legacy_value() + sum(after) == waitlist.count()
+
+
+def test_the_single_counter_of_before_still_counts(cinq):
+    # Given sign-ups counted by the one COUNTER#waitlist item before the counter was sharded
+    before = waitlist.join(f"old-{uuid.uuid4().hex[:8]}@example.com")
+    Counter(*waitlist.LEGACY).update(actions=[Counter.value.add(1000)])
+    # Then the count includes them, and a new sign-up adds one to the whole
+    assert waitlist.join(f"new-{uuid.uuid4().hex[:8]}@example.com") == before + 1001
+
+
+def test_the_count_an_environment_answers_lags_by_a_second_at_most(cinq):
+    # Given an environment that read the count, then a sign-up made elsewhere (another environment's shard write)
+    seen = waitlist.count()
+    Counter(*waitlist.shard_key(0)).update(actions=[Counter.value.add(1)])
+    # Then it answers at least what it read, and the new count once CACHE_SECONDS have passed
+    assert waitlist.count() >= seen
+    time.sleep(waitlist.CACHE_SECONDS)
+    assert waitlist.count() == seen + 1

@@ -49,9 +49,10 @@ def test_the_event_files_body_creates_a_paid_invoice_dated_now(api):
     assert data["paymentDate"] == local_datetime(stored.payment_date)
 
 
-def test_ids_are_consecutive_integers(api):
+def test_ids_increase_within_an_execution_environment(api):
+    # ids come from this environment's block of the counter (invoice_api.ids): unique, increasing here
     first, second = created(api)["id"], created(api)["id"]
-    assert second == first + 1
+    assert second > first
 
 
 def test_values_are_exact_decimals(api):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
-from invoice_api.models import Invoice, SeedMarker, User
+from invoice_api.models import INDEX_SHARDS, Invoice, SeedMarker, User, index_shard
 from invoice_api.seed import DEMO_VALUES, Seeded, demo_invoice, seed_demo_data, seed_invoices
 from shared import aws
 from tests.integration.invoice_api.conftest import Client
@@ -64,3 +66,27 @@ def test_a_seeding_cut_short_is_completed_by_the_next_run(empty_table):
     assert seed_invoices(dynamodb, empty_table, "demo", len(DEMO_VALUES), demo_invoice) == len(DEMO_VALUES)
     assert sorted(int(i.invoice_id) for i in invoices())[0] == marker.first_id
     assert SeedMarker.get("SEED", "demo").done
+
+
+def test_invoices_stored_before_the_sharded_index_keys_are_listed_again_after_seeding(invoice_table):
+    # Given an invoice as stored before the index keys were sharded (no paid_shard / type_shard)
+    old = Invoice(*Invoice.key(990_001), invoice_id=990_001, user_id=3, type="C", paid=0, value=Decimal("7.77"))
+    old.created_at = old.updated_at = datetime.now(UTC)
+    aws.client("dynamodb").put_item(TableName=invoice_table, Item=old.serialize())
+    api = Client().login()
+    listed = {resource["id"] for resource in api.call("invoices_list", query={"per_page": "1000"}).json["data"]}
+    assert 990_001 not in listed
+    # When seeding runs (make seed on a deployed stack), Then it gives the invoice its keys, and the list has it
+    assert seed_demo_data(aws.client("dynamodb"), invoice_table).sharded == 1
+    stored = Invoice.get(*Invoice.key(990_001))
+    assert (stored.paid_shard, stored.type_shard) == ("0#1", "C#1")
+    listed = {resource["id"] for resource in api.call("invoices_list", query={"per_page": "1000"}).json["data"]}
+    assert 990_001 in listed
+    assert seed_demo_data(aws.client("dynamodb"), invoice_table).sharded == 0
+
+
+def test_index_keys_of_few_values_are_spread_over_shards(invoice_table):
+    stored = invoices()
+    for paid in (0, 1):  # (the demo's paid pattern leaves 1#1 empty: ids 1, 5, 9... are unpaid)
+        assert len({i.paid_shard for i in stored if i.paid == paid}) >= INDEX_SHARDS - 1
+    assert all(i.type_shard == index_shard(i.type, int(i.invoice_id)) for i in stored)

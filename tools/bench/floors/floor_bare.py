@@ -1,4 +1,6 @@
-"""The smallest Powertools HTTP API handler: the yardstick for handlers' cold imports."""
+"""Floor (a): the smallest Powertools HTTP API handler (no AWS client, no Logger, no Metrics)."""
+
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -11,5 +13,5 @@ def index() -> dict[str, bool]:
     return {"ok": True}
 
 
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

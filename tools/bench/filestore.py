@@ -7,15 +7,13 @@ whose 302 leads to a presigned S3 GET. Directly is one
 boto3 put_object / get_object of the same bytes. Figures are MB/s (10^6 bytes), the
 median of `runs`, each timing the whole client flow (the API calls included).
 
-Called by tools/bench.py with the local stack running; `python -m tools.bench_filestore`
-starts its own (the local server must not be running already).
+Called by `python -m tools.bench` with its local stack running.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -25,6 +23,8 @@ from typing import Any
 import boto3
 import requests
 from botocore.config import Config
+
+from tools.bench.traffic import expect_status
 
 MB = 1_000_000
 CHUNK = 1024 * 1024
@@ -44,34 +44,33 @@ def _sign_up(filestore_url: str) -> str:
         "firstname": "Mark",
         "password": PASSWORD,
     }
-    answer = requests.post(f"{filestore_url}/api/user/sign", json=fields, timeout=30)
-    answer.raise_for_status()
+    answer = expect_status(requests.post(f"{filestore_url}/api/user/sign", json=fields, timeout=30), 200)
     return str(answer.json()["token"])
 
 
 def _upload_through_server(filestore_url: str, token: str, name: str, content: bytes) -> None:
     target = {"user_token": token, "disk": "main", "folder": "bench", "file_name": name}
-    granted = requests.post(f"{filestore_url}/api/files/upload/request", json=target, timeout=30).json()
+    request = requests.post(f"{filestore_url}/api/files/upload/request", json=target, timeout=30)
+    granted = expect_status(request, 200).json()
     upload = granted["upload"]
     # requests sends the data fields (Content-Type among them) first and the file last, as S3 requires
     posted = requests.post(upload["url"], data=upload["fields"], files={"file": (name, content)}, timeout=600)
-    if posted.status_code not in (200, 201, 204):
-        raise RuntimeError(f"presigned POST refused: {posted.status_code} {posted.text[:200]}")
+    expect_status(posted, 204)  # S3's default success_action_status
     # then the upload address without a file moves it into place
     done = requests.post(
         f"{filestore_url}/api/files/upload/{granted['upload_token']}", params={"user_token": token}, timeout=600
     )
-    if done.status_code != 200:
-        raise RuntimeError(f"finalisation refused: {done.status_code} {done.text[:200]}")
+    expect_status(done, 200)
 
 
 def _download_through_server(filestore_url: str, token: str, name: str, expected: bytes) -> None:
     params = {"user_token": token, "disk": "main", "folder": "bench", "file_name": name, "timeout": "600"}
-    grant = requests.get(f"{filestore_url}/api/files/download/request", params=params, timeout=30).json()
+    request = requests.get(f"{filestore_url}/api/files/download/request", params=params, timeout=30)
+    grant = expect_status(request, 200).json()
     url = f"{filestore_url}/api/files/download/{grant['download_token']}"
     # Follows the 302 to S3; read in 1 MiB chunks (requests' .content reads 10 KiB at a time, twice as slow here)
     with requests.get(url, params={"user_token": token}, timeout=600, stream=True) as answer:
-        content = b"".join(answer.iter_content(CHUNK))
+        content = b"".join(expect_status(answer, 200).iter_content(CHUNK))
         redirected = bool(answer.history) and answer.history[0].status_code == 302
     if not redirected or content != expected:
         raise RuntimeError(f"download through the server did not redirect or differs ({answer.status_code})")
@@ -97,11 +96,8 @@ def _rate(size: int, seconds: list[float]) -> float:
     return size / MB / statistics.median(seconds)
 
 
-def bench(
-    console_url: str, filestore_url: str, s3_endpoint: str, bucket: str, size_mb: int = 50, runs: int = 3
-) -> None:
+def bench(filestore_url: str, s3_endpoint: str, bucket: str, size_mb: int = 50, runs: int = 3) -> None:
     """Print upload and download MB/s of a `size_mb` MB file: through the local server, directly, and the ratio."""
-    del console_url  # nothing of the dev console is needed; kept for tools/bench.py's uniform calls
     print(f"\n== filestore: a {size_mb} MB file through the local server vs S3 (moto) directly, median of {runs}")
     content = os.urandom(size_mb * MB)
     token = _sign_up(filestore_url)
@@ -120,32 +116,9 @@ def bench(
         timings["direct down"].append(_seconds(partial(_direct_get, s3, bucket, key, content)))
         s3.delete_object(Bucket=bucket, Key=key)
         target = {"user_token": token, "disk": "main", "folder": "bench", "file_name": name}
-        requests.delete(f"{filestore_url}/api/files/delete", params=target, timeout=30)
+        expect_status(requests.delete(f"{filestore_url}/api/files/delete", params=target, timeout=30), 200)
     print(f"{'':<10} {'server (presigned)':>20} {'S3 directly':>14} {'ratio':>7}")
     for way in ("up", "down"):
         server, direct = _rate(len(content), timings[f"server {way}"]), _rate(len(content), timings[f"direct {way}"])
         label = "upload" if way == "up" else "download"
         print(f"{label:<10} {server:>15.1f} MB/s {direct:>9.1f} MB/s {server / direct:>6.2f}x")
-
-
-def main() -> None:
-    from tools.local.local_values import CONSOLE_PORT
-    from tools.local.server import LocalStack
-    from tools.local.template import Template
-
-    template = Template()
-    stack = LocalStack(template)
-    try:
-        stack.start()
-    except OSError as exc:
-        sys.exit(f"cannot start the local server ({exc}): stop `make run` first")
-    try:
-        bucket = template.physical_name("FilestoreBucket")
-        filestore_url = f"http://127.0.0.1:{template.api('filestore').port}"
-        bench(f"http://127.0.0.1:{CONSOLE_PORT}", filestore_url, stack.endpoint, bucket)
-    finally:
-        stack.stop()
-
-
-if __name__ == "__main__":
-    main()

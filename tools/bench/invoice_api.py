@@ -8,14 +8,16 @@
 - the DynamoDB requests one list request makes, and the read capacity units they consume, computed the
   way DynamoDB charges them (item sizes by DynamoDB's rules; a Query page is one read of its items' total
   size rounded up to 4 KB, half a unit eventually consistent, as index queries are; a GetItem or
-  BatchGetItem item is rounded up on its own). The handler is called in-process for this, with
-  ReturnConsumedCapacity=TOTAL on every read: moto answers a flat 1.0 per call whatever it read, shown
-  beside for comparison, so the computed figure is the one to read.
+  BatchGetItem item is rounded up on its own). The handler is called in-process for this, its calls
+  recorded on botocore's events (tools.bench.recorder) with ReturnConsumedCapacity=TOTAL on every
+  read: moto answers a flat 1.0 per call whatever it read, shown beside for comparison, so the
+  computed figure is the one to read.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import statistics
@@ -30,13 +32,14 @@ from typing import Any
 import boto3
 import requests
 
+from tools.bench import recorder
+from tools.bench.traffic import UnexpectedAnswer, expect_status
 from tools.local import bootstrap
 from tools.local.template import LOCAL_REGION, ROOT, Template
 from tools.local.worker import LambdaContext
 
 COUNT = 10_000
 REQUESTS = int(os.environ.get("BENCH_RUNS", "7"))  # timed requests per filter, after one warm-up
-READS = ("Query", "GetItem", "BatchGetItem", "Scan")
 
 
 @dataclass
@@ -47,7 +50,7 @@ class Reads:
     items: int = 0
 
 
-def bench(stack_endpoint: str) -> dict[str, dict[str, Any]]:
+def bench(stack_endpoint: str) -> None:
     template = Template()
     table = template.physical_name("InvoiceApiTable")
     base = f"http://127.0.0.1:{template.api('invoice_api').port}/api/v1"
@@ -55,7 +58,7 @@ def bench(stack_endpoint: str) -> dict[str, dict[str, Any]]:
     print(f"\n== invoice_api: GET /api/v1/invoices on {COUNT:,} seeded invoices ({seeded})")
     session = requests.Session()
     login = {"email": "example.one@example.com", "password": "password"}
-    token = session.post(f"{base}/login", json=login, timeout=30).json()["data"]["token"]
+    token = expect_status(session.post(f"{base}/login", json=login, timeout=30), 200).json()["data"]["token"]
     session.headers["Authorization"] = f"Bearer {token}"
     month_ago = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
     cases = {
@@ -66,21 +69,23 @@ def bench(stack_endpoint: str) -> dict[str, dict[str, Any]]:
         "paid[eq]=0": "ByPaid",
         "(no filter)": "ByPaid x2",
     }
-    print(f"{'filter':<44} {'index':<14} {'matches':>7} {'median':>9} {'reads':>22} {'RCU':>7} {'moto':>6}")
-    figures = {}
+    print(f"{'filter':<44} {'index':<14} {'matches':>7} {'median':>9} {'reads':>34} {'RCU':>7} {'moto':>6}")
+    failed: list[int | None] = []
     with _handler_environment(template, stack_endpoint):
         for query, index in cases.items():
             url = f"{base}/invoices" + ("" if query.startswith("(") else f"?{query}")
-            total, seconds = _timed(session, url)
+            try:
+                total, seconds = _timed(session, url)
+                timing = f"{total:>7} {seconds * 1000:>6.0f} ms"
+            except UnexpectedAnswer as refused:
+                failed.append(refused.status)
+                timing = f"{'':>7} {f'HTTP {refused.status}':>9}"
             reads = _reads(token, "" if query.startswith("(") else query)
             calls = ", ".join(f"{reads.calls.count(name)} {name}" for name in dict.fromkeys(reads.calls))
-            print(
-                f"{query:<44} {index:<14} {total:>7} {seconds * 1000:>6.0f} ms {calls:>22} "
-                f"{reads.units:>7.1f} {reads.moto_units:>6.1f}"
-            )
-            figures[query] = {"index": index, "matches": total, "median_seconds": seconds, "rcu": reads.units}
+            print(f"{query:<44} {index:<14} {timing} {calls:>34} {reads.units:>7.1f} {reads.moto_units:>6.1f}")
     print("RCU: computed from the bytes each request read (DynamoDB's rules); moto: what moto reports.")
-    return figures
+    if failed:
+        print("HTTP 5xx: the function failed or ran out of its Timeout on the local server (see the functions' log).")
 
 
 def _seed(endpoint: str, table: str) -> str:
@@ -101,12 +106,11 @@ def _seed(endpoint: str, table: str) -> str:
 
 
 def _timed(session: requests.Session, url: str) -> tuple[int, float]:
-    answer = session.get(url, timeout=120)  # warm the function's worker
-    answer.raise_for_status()
+    answer = expect_status(session.get(url, timeout=120), 200)  # warm the function's worker
     durations = []
     for _ in range(REQUESTS):
         start = time.perf_counter()
-        session.get(url, timeout=120).raise_for_status()
+        expect_status(session.get(url, timeout=120), 200)
         durations.append(time.perf_counter() - start)
     return int(answer.json()["meta"]["total"]), statistics.median(durations)
 
@@ -116,40 +120,28 @@ def _handler_environment(template: Template, endpoint: str) -> AbstractContextMa
 
 
 def _reads(token: str, query: str) -> Reads:
-    """One list request in-process, its DynamoDB reads recorded at the SDK."""
-    import json
-
-    import botocore.client
-
+    """One list request in-process, its DynamoDB reads recorded on botocore's events."""
     from invoice_api.handlers.invoices_list import lambda_handler
 
     event = json.loads((ROOT / "events/invoice_api/invoices_list.json").read_text())
     event["headers"]["authorization"] = f"Bearer {token}"
     event["rawQueryString"] = query
     event["queryStringParameters"] = dict(part.split("=", 1) for part in query.split("&")) if query else None
+    with open(os.devnull, "w") as quiet, _stdout(quiet), recorder.recording(consumed_capacity=True) as calls:
+        result = lambda_handler(event, LambdaContext("invoices_list", 512, 15, "bench"))  # type: ignore[arg-type]
+    if result["statusCode"] != 200:
+        raise RuntimeError(f"invoices_list in-process: {result['statusCode']} {result['body'][:300]}")
     reads = Reads()
-    sdk: Any = botocore.client.BaseClient  # its private _make_api_call: every operation passes through it
-    original = sdk._make_api_call
-
-    def recording(client: Any, operation: str, params: dict[str, Any]) -> Any:
-        if client.meta.service_model.service_name != "dynamodb" or operation not in READS:
-            return original(client, operation, params)
-        answer = original(client, operation, {**params, "ReturnConsumedCapacity": "TOTAL"})
-        reads.calls.append(operation)
-        reads.units += _capacity(operation, params, answer)
-        consumed = answer.get("ConsumedCapacity") or []
+    for call in calls.of("dynamodb"):
+        if call.operation not in recorder.DYNAMODB_READS:
+            continue
+        reads.calls.append(call.operation)
+        reads.units += _capacity(call.operation, call.params, call.response)
+        consumed = call.response.get("ConsumedCapacity") or []
         for entry in consumed if isinstance(consumed, list) else [consumed]:
             reads.moto_units += float(entry.get("CapacityUnits", 0))
-        reads.items += len(answer.get("Items", [])) + sum(len(v) for v in answer.get("Responses", {}).values())
-        return answer
-
-    sdk._make_api_call = recording
-    try:
-        with open(os.devnull, "w") as quiet, _stdout(quiet):
-            result = lambda_handler(event, LambdaContext("invoices_list", 512, 15, "bench"))  # type: ignore[arg-type]
-    finally:
-        sdk._make_api_call = original
-    assert result["statusCode"] == 200, result["body"][:300]
+        reads.items += len(call.response.get("Items", []))
+        reads.items += sum(len(v) for v in call.response.get("Responses", {}).values())
     return reads
 
 

@@ -1,0 +1,248 @@
+"""`make capacity`: each API's documented journeys by many users, every DynamoDB call recorded, the ceilings.
+
+Locally (the default) it starts `make run`'s server with recording on (tools/capacity/recorder.py: botocore
+event hooks in every function worker), runs each API's mix (tools/capacity/journeys.py) with `--users`
+users, `--concurrency` at a time, stops the server, then prints the model (tools/capacity/model.py) per API.
+The local ports must be free: it starts its own server.
+
+Against a deployed stack (`LNUPLOAD_URL=https://... CINQ_URL=... make capacity`, the e2e variables) it replays
+the same mix on the APIs given, without the steps only the local dev console allows, and prints what the
+client saw (requests, unexpected answers, latency): its DynamoDB side is in CloudWatch
+(ConsumedWrite/ReadCapacityUnits, ThrottledRequests) to hold against the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import boto3
+
+from tools.capacity import journeys, model, recorder, report
+from tools.capacity.journeys import Stats, Unexpected, User
+from tools.local import bootstrap
+from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
+from tools.local.running import answers
+from tools.local.template import LOCAL_REGION, ROOT, Template
+
+# bank2xls first: reading its e-mailed codes on the dev console dumps moto's whole state, which the others grow
+APIS = ("bank2xls", "cinq", "invoice_api", "filestore", "lnupload")
+RECORD = ROOT / ".local" / "capacity.jsonl"
+SERVER_LOG = ROOT / ".local" / "capacity-server.log"
+CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
+FIRST_ACCOUNT = 1001  # invoice_api accounts made for the run: ids above the demo users'
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make capacity", description=__doc__)
+    parser.add_argument("--users", type=int, default=60, help="users per API (default 60)")
+    parser.add_argument("--concurrency", type=int, default=6, help="users at a time (default 6)")
+    parser.add_argument("--api", action="append", choices=APIS, help="only this API (repeatable)")
+    parser.add_argument("--record", type=Path, default=RECORD, help=f"the recording (default {RECORD})")
+    parser.add_argument("--analyse", action="store_true", help="only analyse an existing recording")
+    parser.add_argument("--readme", action="store_true", help="write the summary table into README.md")
+    args = parser.parse_args()
+    apis = args.api or list(APIS)
+    deployed = {api: os.environ[f"{api.upper()}_URL"].rstrip("/") for api in apis if f"{api.upper()}_URL" in os.environ}
+    if deployed:
+        replay(deployed, args.users, args.concurrency)
+        return
+    if not args.analyse:
+        record(apis, args.record, args.users, args.concurrency)
+    models = analyse(args.record, apis)
+    if args.readme:
+        report.write_readme(ROOT / "README.md", models)
+        print("README.md: capacity table written")
+
+
+def analyse(path: Path, apis: list[str]) -> list[model.ApiModel]:
+    template = Template()
+    recorded = model.phases(model.read_records(path))
+    models = [model.analyse(api, recorded[api], template) for api in apis if api in recorded]
+    for each in models:
+        print(report.block(each), end="\n\n")
+    if len(models) > 1:
+        print(report.together(models))
+    return models
+
+
+# ------------------------------------------------------------------------------------------- local recording
+def record(apis: list[str], path: Path, users: int, concurrency: int) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("")
+    template = Template()
+    with local_stack(template, path):
+        for position, api in enumerate(apis):
+            stats = Stats()
+            started = time.perf_counter()
+            run_api(api, template, path, users, concurrency, stats, position)
+            stats.seconds = time.perf_counter() - started
+            print(client_summary(api, stats), file=sys.stderr)
+
+
+def run_api(
+    api: str, template: Template, path: Path, users: int, concurrency: int, stats: Stats, position: int
+) -> None:
+    base = f"http://127.0.0.1:{template.api(api).port}"
+    setup = Stats()
+    people = [User(n, base, stats, CONSOLE, f"127.{20 + position}.{n // 200}.{n % 200 + 2}") for n in range(users)]
+    steps: list[Callable[[User], None]]
+    if api == "cinq":
+        cinq = journeys.Cinq(LOCAL_SECRETS["CinqAdminApiKeySecret"])
+        _each(people, concurrency, lambda user: cinq.prepare(_reporting_to(user, setup)))
+        steps = [cinq.join, cinq.circle]
+    elif api == "invoice_api":
+        steps = [journeys.InvoiceApi(invoice_api_accounts(template, users)).visit]
+    else:
+        steps = [{"lnupload": journeys.lnupload, "bank2xls": journeys.bank2xls, "filestore": journeys.filestore}[api]]
+    for user in people:
+        user.stats = stats
+    _mark(path, api, "start")
+    for step in steps:
+        _each(people, concurrency, step)
+    _quiet(path)  # webhooks (Stripe, BTCPay) arrive a moment after the journeys end
+    _mark(path, api, "end")
+
+
+def _reporting_to(user: User, stats: Stats) -> User:
+    user.stats = stats
+    return user
+
+
+def _each(people: list[User], concurrency: int, step: Callable[[User], None]) -> None:
+    def run(user: User) -> None:
+        try:
+            step(user)
+        except Unexpected as problem:
+            print(f"   {user.name}: {problem}", file=sys.stderr)
+        except Exception as failure:  # a journey that breaks stops, the others go on
+            print(f"   {user.name}: {type(failure).__name__}: {failure}", file=sys.stderr)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(run, people))
+
+
+def _mark(path: Path, api: str, event: str) -> None:
+    with path.open("a") as out:
+        out.write(json.dumps({"type": "phase", "api": api, "event": event}) + "\n")
+
+
+def _quiet(path: Path, seconds: float = 2.0, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    size = -1
+    while time.monotonic() < deadline and path.stat().st_size != size:
+        size = path.stat().st_size
+        time.sleep(seconds)
+
+
+def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int, str, str]]:
+    """Unmeasured set-up: one invoice_api account per user (the API has no sign-up; `make seed` adds the demo)."""
+    bootstrap.install()
+    from invoice_api.auth import login_key
+    from invoice_api.models import Login
+    from invoice_api.models import User as InvoiceUser
+    from shared.passwords import hash_password
+
+    password = "capacity-password"  # noqa: S105 - local accounts for the run
+    hashed = hash_password(password)
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{MOTO_PORT}",
+        region_name=LOCAL_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto
+    )
+    table = template.physical_name("InvoiceApiTable")
+    accounts = {}
+    for number in range(users):
+        user_id, email = FIRST_ACCOUNT + number, f"capacity-{FIRST_ACCOUNT + number}@example.com"
+        user = InvoiceUser(
+            *InvoiceUser.key(user_id),
+            user_id=user_id,
+            first_name="Cap",
+            last_name=str(user_id),
+            email=email,
+            created_at=datetime.now(UTC),
+        )
+        login = Login(*login_key(email), user_id=user_id, password_hash=hashed)
+        for item in (user, login):
+            dynamodb.put_item(TableName=table, Item=item.serialize())
+        accounts[number] = (user_id, email, password)
+    return accounts
+
+
+@contextmanager
+def local_stack(template: Template, path: Path, timeout: float = 120) -> Iterator[None]:
+    """`make run`'s server, its workers recording into `path`; the ports must be free."""
+    ports = [api.port for api in template.http_apis.values()] + [MOTO_PORT, STRIPE_PORT, CONSOLE_PORT]
+    if busy := [port for port in ports if answers(port)]:
+        raise SystemExit(f"ports {busy} are in use: stop `make run` (make capacity starts its own server, recording)")
+    environment = {**os.environ, **recorder.environment(str(path))}
+    with SERVER_LOG.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tools.local.server"], cwd=ROOT, env=environment, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while b"ready" not in SERVER_LOG.read_bytes():
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the local server did not start:\n{SERVER_LOG.read_text()[-3000:]}")
+                time.sleep(0.3)
+            yield
+        finally:
+            server.terminate()  # the server stops its workers, moto and the fakes on SIGTERM
+            try:
+                server.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+# ------------------------------------------------------------------------------------------- deployed replay
+def replay(urls: dict[str, str], users: int, concurrency: int) -> None:
+    """The mix against deployed APIs: what the client sees (no recording there)."""
+    console = os.environ.get("CONSOLE_URL")
+    for api, base in urls.items():
+        stats = Stats()
+        people = [User(n, base, stats, console, None) for n in range(users)]
+        started = time.perf_counter()
+        if api == "cinq":
+            cinq = journeys.Cinq(os.environ.get("CINQ_ADMIN_KEY"))
+            _each(people, concurrency, cinq.prepare)
+            steps = [cinq.join, cinq.circle]
+        elif api == "invoice_api":
+            steps = [journeys.InvoiceApi().visit]
+        else:
+            steps = [
+                {"lnupload": journeys.lnupload, "bank2xls": journeys.bank2xls, "filestore": journeys.filestore}[api]
+            ]
+        for step in steps:
+            _each(people, concurrency, step)
+        stats.seconds = time.perf_counter() - started
+        print(client_summary(api, stats))
+
+
+def client_summary(api: str, stats: Stats) -> str:
+    if not stats.requests:
+        return f"{api}: no requests"
+    latencies = sorted(stats.latencies)
+    p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+    unexpected = ", ".join(f"{what} x{count}" for what, count in stats.unexpected.most_common(5)) or "none"
+    return (
+        f"{api}: {stats.requests:,} requests in {stats.seconds:.0f} s ({stats.requests / stats.seconds:.1f}/s), "
+        f"median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; unexpected: {unexpected}"
+    )
+
+
+if __name__ == "__main__":
+    main()
