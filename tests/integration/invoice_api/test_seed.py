@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -11,18 +12,21 @@ import pytest
 
 from invoice_api.models import INDEX_SHARDS, Invoice, SeedMarker, User, index_shard
 from invoice_api.seed import DEMO_VALUES, Seeded, demo_invoice, seed_demo_data, seed_invoices
+from invoice_api.settings import settings
 from shared import aws
 from tests.integration.invoice_api.conftest import Client
 from tools.local.template import Template
 
 
 @pytest.fixture
-def empty_table(template: Template, invoice_table: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def empty_table(template: Template, invoice_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     name = f"InvoiceApiSeed-{uuid.uuid4().hex[:8]}"
     spec = {k: v for k, v in template.tables["InvoiceApiTable"].items() if k != "TimeToLiveSpecification"}
     aws.client("dynamodb").create_table(TableName=name, **spec)
     monkeypatch.setenv("TABLE_NAME", name)
-    return name
+    settings.cache_clear()  # a handler called in the test reads this table, and the next test's its own again
+    yield name
+    settings.cache_clear()
 
 
 def invoices() -> list[Invoice]:
