@@ -7,12 +7,13 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import stripe
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from cinq import gifts, purchases
-from tests.faults import failing
+from tests.faults import Killed, failing, killed_after
 from tests.integration.cinq.conftest import Answer, Client
 from tools.local.local_values import LOCAL_SECRETS
 
@@ -142,3 +143,17 @@ def test_a_code_whose_mail_failed_is_mailed_by_the_next_delivery(cinq):
     assert later.status == 200 and len(mails_to(email)) == 1
     code = next(word for word in mails_to(email)[0].body.replace("<", " ").replace(">", " ").split() if "CINQ-" in word)
     assert gifts.find(code).purchase_order_id == session
+
+
+def test_a_function_stopped_between_minting_and_mailing_is_finished_by_the_redelivery(cinq):
+    # Given the function stopped (its timeout) right after the code and its payment record were written
+    email = f"stopped-{uuid.uuid4().hex[:8]}@example.com"
+    event = checkout_completed(email)
+    with killed_after(1, "TransactWriteItems"), pytest.raises(Killed):
+        deliver(event)
+    assert mails_to(email) == []
+    # When Stripe delivers the event again (it had no answer), Then the code minted then is mailed, once
+    again = deliver(event)
+    assert again.status == 200 and len(mails_to(email)) == 1
+    code = next(word for word in mails_to(email)[0].body.replace("<", " ").replace(">", " ").split() if "CINQ-" in word)
+    assert gifts.find(code).purchase_order_id == event["data"]["object"]["id"]
