@@ -60,8 +60,8 @@ browser: $(VENV)/.installed ## Debian's chromium + playwright for tests/browser 
 	bash tools/browser_deps.sh
 
 LOG ?= pretty
-run: $(VENV)/.installed ## serve every API locally (APIs on :3000-3004, dev console on :3999); LOG=json for raw JSON logs
-	$(PY) -m tools.local.server $(if $(filter json,$(LOG)),--json-logs)
+run: $(VENV)/.installed ## serve every API locally (APIs on :3000-3004, dev console on :3999); LOG=json for raw JSON logs, FAULTS=1 for fault injection
+	$(PY) -m tools.local.server $(if $(filter json,$(LOG)),--json-logs) $(if $(FAULTS),--faults)
 
 invoke: $(VENV)/.installed ## like sam local invoke, without Docker: make invoke FN=<LogicalId> EVENT=events/... [ENV_VARS=f.json] [PARAMS="K=V"]
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<api>/<file>.json (or EVENT=- for stdin)" >&2; exit 2; }

@@ -49,10 +49,11 @@ app = api_resolver(
     envelope=envelope,
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
+    unavailable=errors.ServiceUnavailable,
 )
 
 # The documented statuses, for the OpenAPI document (tools/openapi.py).
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 402, 404, 409, 429, 500, 502)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 402, 404, 409, 429, 500, 502, 503)}
 
 
 def caller() -> sessions.Caller:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import stripe
 
@@ -95,12 +96,17 @@ def invoices(user_id: str) -> list[Invoice]:
 
 
 def customer_for(user_id: str) -> str:
-    """The user's Stripe customer, created once (a conditional write settles concurrent first calls)."""
+    """The user's Stripe customer, created once (a conditional write settles concurrent first calls). The
+    idempotency key makes a retry after a failure (of Stripe's answer, or of our writes) get the same customer
+    for 24 hours rather than a second one."""
     user = UserItem.of(user_id, consistent_read=True)
     if user.stripe_customer_id:
         return user.stripe_customer_id
     customer = _call(
-        lambda: client().v1.customers.create(params={"email": user.email, "metadata": {"userId": user_id}})
+        lambda: client().v1.customers.create(
+            params={"email": user.email, "metadata": {"userId": user_id}},
+            options={"idempotency_key": f"bank2xls-customer-{user_id}"},
+        )
     )
     CustomerItem(*CustomerItem.key(customer.id), user_id=user_id).save()
     if applied(
@@ -116,6 +122,10 @@ def customer_for(user_id: str) -> str:
 def health() -> bool:
     _call(lambda: client().v1.balance.retrieve())
     return True
+
+
+def subscription(subscription_id: str) -> dict[str, Any]:
+    return _call(lambda: client().v1.subscriptions.retrieve(subscription_id)).to_dict()
 
 
 def _call[T](request: Callable[[], T]) -> T:

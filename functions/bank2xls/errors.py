@@ -1,6 +1,6 @@
 """bank2xls's failures: the spec's error table, `{"error": {"code", "message"}}` with its HTTP status."""
 
-from shared.errors import DomainError
+from shared.errors import RETRY_AFTER_SECONDS, DomainError
 
 
 class Bank2xlsError(DomainError):
@@ -62,6 +62,14 @@ class AlreadySubscribed(Bank2xlsError):
 
 class StripeError(Bank2xlsError):
     code, status, message = "STRIPE_ERROR", 502, "Erreur de paiement"
+
+
+class ServiceUnavailable(Bank2xlsError):
+    """The database, mail or secrets failed or were too slow: try again after Retry-After seconds."""
+
+    code, status = "SERVICE_UNAVAILABLE", 503
+    message = "Service temporairement indisponible : réessayez dans quelques secondes"
+    retry_after = RETRY_AFTER_SECONDS
 
 
 class InvalidSignature(Bank2xlsError):

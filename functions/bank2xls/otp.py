@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,7 @@ from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, O
 from bank2xls.models import EmailItem, OtpItem, UserItem, otp_rate_key
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
-from shared import emails, ratelimit
+from shared import emails, outages, ratelimit
 from shared.dynamo import applied, connection, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger, metrics
@@ -33,18 +34,24 @@ def normalize_email(value: str) -> str:
 
 
 def request_code(raw_email: str, caller: Caller) -> None:
+    """Counts the request, stores the code, mails it. A code that could not be stored or mailed (the answer is
+    the 503) does not count against the sender's limits: its hits are given back."""
     email = normalize_email(raw_email)
-    _count_request(email, caller)
-    code = new_digits(6)
-    now = datetime.now(UTC)
-    OtpItem(
-        *OtpItem.key(email),
-        code_hash=_hash(email, code),
-        valid_until=now + CODE_LIFETIME,
-        expires_at=now + timedelta(days=1),  # kept a day to tell "expired" from "unknown"
-    ).save()
-    text, html = _message(code)
-    send_mail(settings().mail_sender, email, f"Votre code de connexion : {code}", text, html)
+    counted = _count_request(email, caller)
+    try:
+        code = new_digits(6)
+        now = datetime.now(UTC)
+        OtpItem(
+            *OtpItem.key(email),
+            code_hash=_hash(email, code),
+            valid_until=now + CODE_LIFETIME,
+            expires_at=now + timedelta(days=1),  # kept a day to tell "expired" from "unknown"
+        ).save()
+        text, html = _message(code)
+        send_mail(settings().mail_sender, email, f"Votre code de connexion : {code}", text, html)
+    except Exception:
+        _refund(counted)
+        raise
     metrics.add_metric(name="OtpSent", unit="Count", value=1)
 
 
@@ -101,15 +108,32 @@ def _why_not_counted(email: str, code_hash: str) -> Exception:
     return OtpRateLimited()
 
 
-def _count_request(email: str, caller: Caller) -> None:
+def _count_request(email: str, caller: Caller) -> list[ratelimit.Window]:
+    """The hits counted (to give back if the code is not sent); raises OtpRateLimited over a limit."""
     table = settings().table_name
     per_email = ratelimit.hit(table, otp_rate_key("email", email), PER_EMAIL_PER_HOUR, 3600)
     caller.headers.update(per_email.headers)
     if not per_email.allowed:
         raise OtpRateLimited(headers=per_email.headers)
-    per_ip = ratelimit.hit(table, otp_rate_key("ip", caller.source_ip), PER_IP_PER_DAY, 86400)
+    try:
+        per_ip = ratelimit.hit(table, otp_rate_key("ip", caller.source_ip), PER_IP_PER_DAY, 86400)
+    except Exception:
+        _refund([per_email])
+        raise
     if not per_ip.allowed:
+        _refund([per_email])
         raise OtpRateLimited(headers=per_ip.headers)
+    return [per_email, per_ip]
+
+
+def _refund(windows: list[ratelimit.Window]) -> None:
+    """Give the hits back, each tried a few times (and each try retried by the SDK)."""
+    for window in windows:
+        try:
+            outages.retrying(functools.partial(ratelimit.refund, window))
+        except Exception as exc:  # a refund that cannot be made leaves one hit counted until the window ends
+            logger.error("otp request hit not given back", extra={"error": type(exc).__name__})
+            metrics.add_metric(name="RateLimitRefundsLost", unit="Count", value=1)
 
 
 def _user_for(email: str) -> tuple[str, bool]:

@@ -65,7 +65,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
     subscription_id = invoice.get("subscription") or _nested_subscription(invoice)
     if user_id is None or not subscription_id:
         return _acknowledge(event)
-    subscription = billing.client().v1.subscriptions.retrieve(subscription_id).to_dict()
+    subscription = billing.subscription(subscription_id)  # Stripe unavailable: 502, and Stripe delivers it again
     plan_id = (subscription.get("metadata") or {}).get("planId")
     if plan_id not in settings().plans:
         logger.warning("paid invoice for an unknown plan", extra={"invoice": invoice.get("id")})

@@ -75,6 +75,7 @@ app = api_resolver(
     envelope=envelope,
     invalid_request=invalid_request,
     not_found=lambda: unknown_route(),
+    unavailable=errors.ServiceUnavailable,
 )
 OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 409, 429, 500, 503)}
 

@@ -1,6 +1,6 @@
 """cinq's failures: `{"success": false, "error": <message>, "code": <code>}` with the documented status."""
 
-from shared.errors import DomainError
+from shared.errors import RETRY_AFTER_SECONDS, DomainError
 
 
 class CinqError(DomainError):
@@ -98,12 +98,15 @@ class NotInCircle(CinqError):
     code, status, message = "NOT_IN_CIRCLE", 403, "Contact pas dans ton cercle"
 
 
-class MessagingUnavailable(CinqError):
-    code, status, message = "SERVICE_UNAVAILABLE", 503, "Messaging non disponible"
-
-
 class ServiceUnavailable(CinqError):
+    """The database, mail or secrets failed or were too slow: try again after Retry-After seconds."""
+
     code, status, message = "SERVICE_UNAVAILABLE", 503, "Service temporarily unavailable"
+    retry_after = RETRY_AFTER_SECONDS
+
+
+class MessagingUnavailable(ServiceUnavailable):
+    message = "Messaging non disponible"
 
 
 class InvalidSignature(CinqError):

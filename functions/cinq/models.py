@@ -113,9 +113,12 @@ class GiftCode(Item):
 
 
 class PaymentRecord(Item):
-    """pk PAYMENT#<provider>#<id>, sk GIFT: one gift code per paid invoice or checkout session."""
+    """pk PAYMENT#<provider>#<id>, sk GIFT: one gift code per paid invoice or checkout session; the event that
+    minted it (Stripe's event id, BTCPay's original delivery id) and when its mail was accepted."""
 
     gift_id = UnicodeAttribute()
+    event_key = UnicodeAttribute(null=True)
+    mailed_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod
     def key(provider: str, payment_id: str) -> tuple[str, str]:

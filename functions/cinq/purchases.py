@@ -1,10 +1,19 @@
 """Gift codes bought elsewhere: a Stripe checkout or a settled BTCPay invoice creates one code, once.
 
-The buyer receives the code by e-mail (it is shown only once and never stored).
+The buyer receives the code by e-mail; it is never stored (only its keyed hash is). It is derived from the
+payment's id with the gift pepper (`codes.for_payment`), so the webhook can always mail it again:
+
+- minted once: the code and the payment's record in one conditional transaction;
+- mailed at least once: the webhook answers 2xx only after SES accepted the mail (a failure is the 503 in the
+  envelope, and Stripe or BTCPay delivers the event again); the record then notes `mailed_at`;
+- re-sent on demand: a redelivery of the event that minted the code (Stripe's "Resend", BTCPay's
+  "Redeliver") mails it again, as does any event of that payment while no mail was accepted. The other
+  events of the same payment (BTCPay's InvoicePaymentSettled and InvoiceSettled) mail it once.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,7 +39,7 @@ from shared import body
 from shared.btcpay import BtcpayClient, BtcpayError, BtcpayInvoiceNotFound, verify_signature
 from shared.dynamo import connection, failed_conditions
 from shared.mail import send_mail
-from shared.observability import logger
+from shared.observability import logger, metrics
 from shared.secrets import get_secret
 from shared.stripe_billing import InvalidStripeSignature, verify_event
 from shared.timefmt import iso_millis as iso
@@ -56,6 +65,7 @@ def stripe_checkout(payload: str, signature: str) -> GiftCreated | EventAcknowle
     buyer = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
     created = _create_once(
         ("stripe", session["id"]),
+        str(event.get("id") or ""),
         amount_cents=int(session.get("amount_total") or 0),
         currency=str(session.get("currency") or "").upper(),
         purchaser_email=buyer,
@@ -98,6 +108,7 @@ def btcpay_event(raw_body: bytes, signature: str | None, request_id: str) -> Btc
     metadata = {**(event.metadata or {}), **(invoice.metadata or {})}
     created = _create_once(
         ("btcpay", invoice_id),
+        event.originalDeliveryId or event.deliveryId or "",
         amount_cents=_cents(invoice.amount),
         currency=invoice.currency.upper(),
         purchaser_email=metadata.get("buyerEmail"),
@@ -114,26 +125,48 @@ def btcpay_event(raw_body: bytes, signature: str | None, request_id: str) -> Btc
     return BtcpayGiftCreated(requestId=request_id, invoiceId=invoice_id, giftCode=bought)
 
 
-def _create_once(payment: tuple[str, str], **fields: Any) -> tuple[str, GiftCode] | None:
-    """The gift code and its payment record (`payment`: provider, id) in one transaction: a redelivery creates
-    nothing."""
+def _create_once(payment: tuple[str, str], event_key: str, **fields: Any) -> tuple[str, GiftCode] | None:
+    """The payment's gift code (`payment`: provider, id), minted with its payment record in one transaction
+    (None when it already was), and mailed to the buyer when it must be (module docstring)."""
     if fields["currency"] not in money.CURRENCIES or not 1 <= fields["amount_cents"] <= 50_000:
         raise InvalidRequest("Unsupported gift amount or currency")
-    code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, **fields)
+    code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, code=codes.for_payment(*payment), **fields)
+    record = PaymentRecord.new(*payment, gift_id=gift.gift_id)
+    record.event_key = event_key or None
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.save(
-                PaymentRecord.new(*payment, gift_id=gift.gift_id), condition=PaymentRecord.pk.does_not_exist()
-            )
+            transaction.save(record, condition=PaymentRecord.pk.does_not_exist())
             transaction.save(gift, condition=GiftCode.pk.does_not_exist())
     except TransactWriteError as exc:
         failed = failed_conditions(exc, 2)
         if failed is None or not failed[0]:
             raise
+        _mail_again(payment, event_key, code)
         return None
+    metrics.add_metric(name="GiftCodesCreated", unit="Count", value=1)
     if gift.purchaser_email:
         _mail_code(gift.purchaser_email, code, gift)
+        _mailed(record)
     return code, gift
+
+
+def _mail_again(payment: tuple[str, str], event_key: str, code: str) -> None:
+    """A payment already minted: mail its code again if no mail was accepted yet, or if this is a redelivery of
+    the event that minted it (someone asked for it)."""
+    record = PaymentRecord.get(*PaymentRecord.key(*payment), consistent_read=True)
+    if record.mailed_at is not None and (not event_key or event_key != record.event_key):
+        return
+    try:
+        gift = GiftCode.find(codes.digest(code))
+    except GiftCode.DoesNotExist:
+        return  # minted by an earlier code scheme: nothing to derive from
+    if gift.purchaser_email:
+        _mail_code(gift.purchaser_email, code, gift)
+        _mailed(record)
+
+
+def _mailed(record: PaymentRecord) -> None:
+    record.update(actions=[PaymentRecord.mailed_at.set(datetime.now(UTC))])
 
 
 def _mail_code(to: str, code: str, gift: GiftCode) -> None:
@@ -148,10 +181,9 @@ def _mail_code(to: str, code: str, gift: GiftCode) -> None:
         f"<p>Il est valable jusqu'au {gift.valid_until:%d/%m/%Y}. Gardez-le précieusement : "
         "il ne pourra pas être affiché de nouveau.</p>"
     )
-    try:
-        send_mail(settings().mail_sender, to, "Votre code cadeau Cinq", text, html)
-    except Exception as exc:  # the code exists; a mail failure must not lose the payment's record
-        logger.error("gift code mail failed", extra={"error": type(exc).__name__, "prefix": codes.prefix(code)})
+    # A failure is the webhook's 503 (shared.outages): the provider delivers the event again, which mails again.
+    send_mail(settings().mail_sender, to, "Votre code cadeau Cinq", text, html)
+    logger.info("gift code mailed", extra={"prefix": codes.prefix(code)})
 
 
 def _cents(amount: Decimal) -> int:

@@ -86,6 +86,8 @@ class BtcpayEvent(Body):
     invoiceId: str | None = None
     storeId: str | None = None
     metadata: dict[str, Any] | None = Field(default=None, description="buyerEmail, buyerName, recipientName, orderId.")
+    deliveryId: str | None = None
+    originalDeliveryId: str | None = Field(default=None, description="Set on a redelivery: the first delivery's id.")
 
 
 # Answers.

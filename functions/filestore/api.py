@@ -118,8 +118,9 @@ app = api_resolver(
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
     normalizers=[parameters_where_read],
+    unavailable=errors.ServiceUnavailable,
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 429, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 404, 429, 500, 503)}
 
 
 def session(user_token: object) -> SessionItem:

@@ -1,6 +1,6 @@
 """filestore's failures: `{"message": ...}` with the spec's French texts (sign-up answers a field map)."""
 
-from shared.errors import DomainError
+from shared.errors import RETRY_AFTER_SECONDS, DomainError
 
 
 class FilestoreError(DomainError):
@@ -84,6 +84,14 @@ class InvalidRequest(FilestoreError):
 
 class NotFound(FilestoreError):
     code, status, message = "NOT_FOUND", 404, "Ressource introuvable."
+
+
+class ServiceUnavailable(FilestoreError):
+    """Storage or the database failed or was too slow: try again after Retry-After seconds."""
+
+    code, status = "SERVICE_UNAVAILABLE", 503
+    message = "Service temporairement indisponible. Veuillez réessayer dans quelques instants."
+    retry_after = RETRY_AFTER_SECONDS
 
 
 class InternalError(FilestoreError):

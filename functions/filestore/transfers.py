@@ -37,9 +37,9 @@ from filestore.schemas import (
     UploadGranted,
 )
 from filestore.settings import settings
-from shared import storage
+from shared import outages, storage
 from shared.dynamo import applied
-from shared.observability import metrics
+from shared.observability import logger, metrics
 from shared.tokens import new_token
 
 INCOMING_PREFIX = "incoming/"  # where upload forms write, outside every disk; moved into place on finalisation
@@ -119,10 +119,18 @@ def _finalize_form_upload(grant: TransferToken) -> Uploaded:
             raise
         if copied:
             _used_up(grant)
-            storage.delete_object(config.bucket_name, arrived.key)
+            _discard(arrived.key)
             return Uploaded(file_name=grant.file_name, size=arrived.size)
         _unclaim(grant)  # replaced since it was checked (the form was posted again): look again
     raise NoFile()
+
+
+def _discard(key: str) -> None:
+    """The form's staging object, once copied into place: removed now if S3 lets us, else by the lifecycle."""
+    try:
+        storage.delete_object(settings().bucket_name, key)
+    except Exception as exc:
+        logger.warning("staging object left behind", extra={"error": type(exc).__name__})
 
 
 def _grant_unused(grant: TransferToken) -> None:
@@ -153,13 +161,22 @@ def _claim(grant: TransferToken) -> None:
 
 
 def _unclaim(grant: TransferToken) -> None:
-    """A failed write does not use the token up."""
-    grant.update(actions=[TransferToken.claimed_at.remove()])
+    """A failed write does not use the token up: released now (tried again while the database is unavailable),
+    else by its lease, when the client's retry is refused meanwhile."""
+    try:
+        outages.retrying(lambda: grant.update(actions=[TransferToken.claimed_at.remove()]))
+    except Exception as exc:
+        logger.error("upload token not released", extra={"error": type(exc).__name__})
 
 
 def _used_up(grant: TransferToken) -> None:
-    grant.delete()
+    """The file is stored: the token is spent. If the database refuses even that, the upload still stands (the
+    answer says so); the token stays claimed until its lease ends, then could only rewrite the same file."""
     metrics.add_metric(name="FilesUploaded", unit="Count", value=1)
+    try:
+        outages.retrying(grant.delete)
+    except Exception as exc:
+        logger.error("spent upload token not deleted", extra={"error": type(exc).__name__})
 
 
 def request_download(

@@ -4,19 +4,26 @@ Login is throttled (`shared.throttle.login_counters`: 5 failures a minute for on
 address, 10 in 15 minutes for one username, 50 an hour from one address), then 429.
 
 User ids are integers from the users `Counter`, reserved in blocks per execution environment
-(`shared.idblocks`): unique, increasing within an environment, neither dense nor ordered across them."""
+(`shared.idblocks`): unique, increasing within an environment, neither dense nor ordered across them.
+
+A sign-up writes the account and its first session in one transaction: when the database fails (or the
+function is stopped) there is no account without the session the client never received, and the client's
+retry signs up afresh instead of finding its username taken."""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
 from filestore.errors import AuthenticationRequired, BadCredentials, SignUpRefused, TooManyAttempts
 from filestore.models import Counter, SessionItem, UserItem
 from filestore.schemas import SignedIn, SignUp
 from filestore.settings import settings
 from shared import throttle
-from shared.dynamo import applied
+from shared.dynamo import connection, failed_conditions
 from shared.idblocks import IdBlocks
 from shared.observability import metrics
 from shared.passwords import hash_password, upgrade_stored_hash, verify_password
@@ -70,11 +77,18 @@ def sign_up(fields: SignUp) -> SignedIn:
         password_hash=hash_password(str(fields.password)),
         created_at=datetime.now(UTC),
     )
+    session, answer = _new_session(user)
     # The username is claimed by a conditional write: of two parallel sign-ups, one gets it.
-    if not applied(lambda: user.save(condition=UserItem.pk.does_not_exist())):
-        raise SignUpRefused({"username": TAKEN, "lastname": "", "firstname": "", "password": ""})
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(user, condition=UserItem.pk.does_not_exist())
+            transaction.save(session)
+    except TransactWriteError as exc:
+        if failed_conditions(exc, 2) is None:
+            raise
+        raise SignUpRefused({"username": TAKEN, "lastname": "", "firstname": "", "password": ""}) from None
     metrics.add_metric(name="SignUps", unit="Count", value=1)
-    return _session_answer(user)
+    return answer
 
 
 def log_in(username: str | None, password: str | None, source_ip: str) -> SignedIn:
@@ -108,16 +122,23 @@ def authenticate(token: str | None) -> SessionItem:
 
 
 def _session_answer(user: UserItem) -> SignedIn:
+    session, answer = _new_session(user)
+    session.save()
+    return answer
+
+
+def _new_session(user: UserItem) -> tuple[SessionItem, SignedIn]:
+    """A session for `user` (not stored yet) and the answer that gives the client its token."""
     token = new_token(24)
     valid_until = datetime.now(UTC) + timedelta(days=settings().session_days)
-    SessionItem(
+    session = SessionItem(
         *SessionItem.key(token),
         user_id=user.user_id,
         username=user.username,
         valid_until=valid_until,
         expires_at=valid_until,
-    ).save()
-    return SignedIn(
+    )
+    return session, SignedIn(
         id=int(user.user_id), token=token, username=user.username, lastname=user.lastname, firstname=user.firstname
     )
 

@@ -123,8 +123,9 @@ app = api_resolver(
     normalizers=[json_bodies],
     # JSON numbers as exact decimals: "value": 9000.10 never becomes a float.
     parse_float=Decimal,
+    unavailable=errors.ServiceUnavailable,
 )
-OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 429, 500)}
+OPENAPI_ERRORS = {status: Failure for status in (400, 401, 403, 404, 429, 500, 503)}
 
 
 def caller() -> AccessToken:

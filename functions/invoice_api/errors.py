@@ -1,6 +1,6 @@
 """invoice_api's failures: `{"message", "status", "data": []}` with the status, plus `errors` naming refused fields."""
 
-from shared.errors import DomainError
+from shared.errors import RETRY_AFTER_SECONDS, DomainError
 
 
 class InvoiceApiError(DomainError):
@@ -55,6 +55,13 @@ class NotFound(InvoiceApiError):
 
 class MethodNotAllowed(InvoiceApiError):
     code, status, message = "METHOD_NOT_ALLOWED", 405, "Method Not Allowed"
+
+
+class ServiceUnavailable(InvoiceApiError):
+    """The database failed or was too slow (Laravel's 503 text): try again after Retry-After seconds."""
+
+    code, status, message = "SERVICE_UNAVAILABLE", 503, "Service Unavailable"
+    retry_after = RETRY_AFTER_SECONDS
 
 
 class InternalError(InvoiceApiError):

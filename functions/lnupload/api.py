@@ -32,6 +32,7 @@ app = api_resolver(
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
     normalizers=[coerce_json_content_type],
+    unavailable=errors.ServiceUnavailable,
 )
 
 # Failures are HTTP 200 in this envelope (the OpenAPI document says so; tools/openapi.py).

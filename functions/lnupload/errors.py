@@ -67,6 +67,13 @@ class PaymentBackendUnavailable(LnuploadError):
     message = "The Lightning payment service is unavailable, please try again in a moment."
 
 
+class ServiceUnavailable(LnuploadError):
+    """Storage, the database or secrets failed or were too slow (HTTP 200 like every lnupload answer)."""
+
+    code = "SERVICE_UNAVAILABLE"
+    message = "The service is temporarily unavailable, please try again in a moment."
+
+
 class NotFound(LnuploadError):
     code = "NOT_FOUND"
     message = "Unknown endpoint: use GET /getInvoice, POST /getSignedUrl or POST /checkUploadedFile."

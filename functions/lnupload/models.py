@@ -1,12 +1,11 @@
 """lnupload's items in its DynamoDB table."""
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.models import Model
 
-from shared.dynamo import EnvTableName
+from shared.dynamo import EnvTableName, SharedModel
 
 
-class InvoiceItem(Model):
+class InvoiceItem(SharedModel):
     """One Lightning invoice; `file_key` is written once, by the upload it paid for."""
 
     class Meta:

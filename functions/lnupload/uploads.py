@@ -2,7 +2,9 @@
 
 The object is stored first and the invoice claimed after, by a conditional
 write: a failed attempt never uses the payment up, and of two concurrent
-uploads exactly one wins (the loser's object is removed).
+uploads exactly one wins (the loser's object is removed). When the claim itself
+fails (the database unavailable), the object is removed too: nothing is left
+under a name nobody will ever be given, and the client's retry starts afresh.
 
 A large file goes to S3 with a presigned form bound to one exact key per
 invoice, `incoming/<payment_hash>/file`: replaying the form can only rewrite
@@ -23,7 +25,7 @@ from lnupload.schemas import FileUploaded, UploadForm
 from lnupload.settings import settings
 from shared import storage
 from shared.dynamo import applied
-from shared.observability import metrics
+from shared.observability import logger, metrics
 
 PUBLIC_PREFIX = "public/"  # the only prefix the CDN serves
 EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
@@ -76,7 +78,7 @@ def finalize_presigned_upload(payment_hash: str) -> FileUploaded:
         key = _public_key(_type_extension(content_type))
         if storage.copy_object(bucket, arrived, key, content_type=content_type):
             result = _claim(item, key)
-            storage.delete_object(bucket, arrived.key)
+            _discard(arrived.key)  # published: the form's copy is spare (the lifecycle removes it otherwise)
             return result
         # gone (a concurrent call published it) or replaced (the form was posted again): look again
     raise NoFile()
@@ -91,21 +93,35 @@ def _unused_paid_invoice(payment_hash: str) -> InvoiceItem:
 
 def _claim(item: InvoiceItem, key: str) -> FileUploaded:
     url = f"{settings().files_base_url.rstrip('/')}/{key.removeprefix(PUBLIC_PREFIX)}"
-    claimed = applied(
-        lambda: item.update(
-            actions=[
-                InvoiceItem.file_key.set(key),
-                InvoiceItem.file_url.set(url),
-                InvoiceItem.uploaded_at.set(datetime.now(UTC)),
-            ],
-            condition=InvoiceItem.file_key.does_not_exist() & InvoiceItem.paid_at.exists(),
+    try:
+        claimed = applied(
+            lambda: item.update(
+                actions=[
+                    InvoiceItem.file_key.set(key),
+                    InvoiceItem.file_url.set(url),
+                    InvoiceItem.uploaded_at.set(datetime.now(UTC)),
+                ],
+                condition=InvoiceItem.file_key.does_not_exist() & InvoiceItem.paid_at.exists(),
+            )
         )
-    )
+    except Exception:
+        _discard(key)  # not published: the retry stores its own
+        raise
     if not claimed:
-        storage.delete_object(settings().bucket_name, key)
-        raise AlreadyUploaded()
+        item.refresh(consistent_read=True)
+        if item.file_key != key:  # else: our own write, whose first answer was lost and the SDK retried
+            storage.delete_object(settings().bucket_name, key)
+            raise AlreadyUploaded()
     metrics.add_metric(name="FilesUploaded", unit="Count", value=1)
     return FileUploaded(url=url)
+
+
+def _discard(key: str) -> None:
+    """Remove an object nobody links to, if S3 lets us now; else it only costs its storage."""
+    try:
+        storage.delete_object(settings().bucket_name, key)
+    except Exception as exc:
+        logger.warning("object left behind", extra={"key": key, "error": type(exc).__name__})
 
 
 def _public_key(extension: str) -> str:

@@ -30,7 +30,7 @@ def local_server() -> Iterator[None]:
         yield
         return
     try:
-        with local_stack(LOG.with_name("e2e-server.log")):
+        with local_stack(LOG.with_name("e2e-server.log"), faults=True):  # no rule unless a test sets some
             yield
     except RuntimeError as failure:
         pytest.fail(str(failure))

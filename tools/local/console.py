@@ -28,6 +28,11 @@ the mail box (SES, read from moto), the CDN and the page (console.html). Routes 
   POST /btcpay/invoices/{id}/settle           settle it: signed webhooks delivered before the answer
   GET  /btcpay/deliveries                     webhook deliveries with what the endpoint answered
   POST /btcpay/deliveries/{id}/redeliver      send a past webhook again (BTCPay's "Redeliver"); its answer
+  GET|PUT|DELETE /faults, POST /faults/rules  the fault rules in force and what they injected
+                                              (tools/local/faults/console.py; `make run FAULTS=1`)
+
+With faults on, the fakes' own APIs (/lightning/api/..., /btcpay/api/..., and the Stripe fake) fail, hang or
+answer slowly by the same rules as the AWS services behind the fault proxy (tools/local/faults/fakes.py).
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ from botocore.exceptions import ClientError
 from tools.local import btcpay as btcpay_fake
 from tools.local import http_server, lightning, stripe_fake
 from tools.local.btcpay import FakeBtcpay
+from tools.local.faults import Rules
+from tools.local.faults import console as faults_console
+from tools.local.faults.fakes import Dropped, console_fault
+from tools.local.faults.proxy import drop
 from tools.local.http_server import LocalServer
 from tools.local.lightning import FakeWallet
 from tools.local.stripe_fake import StripeFake
@@ -65,9 +74,11 @@ class Console:
         aws_endpoint: str,
         stripe: StripeFake | None = None,
         btcpay: FakeBtcpay | None = None,
+        faults: Rules | None = None,
     ) -> None:
         self.template = template
         self.aws_endpoint = aws_endpoint
+        self.faults = faults
         self.s3 = boto3.client(
             "s3",
             endpoint_url=aws_endpoint,
@@ -85,11 +96,14 @@ class Console:
             *lightning.routes(wallet),
             *(stripe_fake.routes(stripe) if stripe else []),
             *(btcpay_fake.routes(btcpay) if btcpay else []),
+            *faults_console.routes(faults),
         ]
         self.router = Router(own + fakes)
 
     def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
-        return self.router.dispatch(method, target, headers, body)
+        """The route's answer, or the injected fault's; raises Dropped when the connection must just close."""
+        failed = console_fault(self.faults, method, target.split("?", 1)[0])
+        return failed or self.router.dispatch(method, target, headers, body)
 
     def page(self, request: Request) -> Reply:
         apis = [{"name": api.name, "url": f"http://127.0.0.1:{api.port}"} for api in self.template.http_apis.values()]
@@ -164,7 +178,10 @@ def serve(console: Console, port: int, host: str = "127.0.0.1") -> LocalServer:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in request.headers.items()}
-        status, content_type, data, extra = console.dispatch(request.command, request.path, headers, body)
+        try:
+            status, content_type, data, extra = console.dispatch(request.command, request.path, headers, body)
+        except Dropped:
+            return drop(request)
         request.send_response(status)
         request.send_header("Content-Type", content_type)
         for name, value in extra.items():

@@ -27,15 +27,17 @@ def local_urls() -> dict[str, str]:
 
 
 @contextmanager
-def local_stack(log: Path = LOG, timeout: float = 90) -> Iterator[None]:
-    """Yields once every API answers; stops the server afterwards only if it started it here."""
+def local_stack(log: Path = LOG, timeout: float = 90, faults: bool = False) -> Iterator[None]:
+    """Yields once every API answers; stops the server afterwards only if it started it here (with the fault
+    proxy when `faults`: see tools/local/faults)."""
     ports = [api.port for api in Template().http_apis.values()]
     if all(answers(port) for port in ports):
         yield
         return
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "tools.local.server"], cwd=ROOT, stderr=output, stdout=output)
+        command = [sys.executable, "-m", "tools.local.server", *(["--faults"] if faults else [])]
+        process = subprocess.Popen(command, cwd=ROOT, stderr=output, stdout=output)
         try:
             deadline = time.monotonic() + timeout
             while b"ready" not in log.read_bytes():

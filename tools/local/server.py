@@ -24,9 +24,17 @@ from moto.server import ThreadedMotoServer
 from tools import seed
 from tools.local import bootstrap, console, gateway
 from tools.local.btcpay import FakeBtcpay
+from tools.local.faults import FaultProxy, Rules
 from tools.local.functions_pool import IDLE_TIMEOUT, MAX_TOTAL, Environments, FunctionPool, Invocation
 from tools.local.lightning import FakeWallet
-from tools.local.local_values import BTCPAY_STORE_ID, CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
+from tools.local.local_values import (
+    BTCPAY_STORE_ID,
+    CONSOLE_PORT,
+    FAULTS_PORT,
+    LOCAL_SECRETS,
+    MOTO_PORT,
+    STRIPE_PORT,
+)
 from tools.local.logs import LogSink
 from tools.local.moto_atomic import make_dynamodb_atomic
 from tools.local.moto_fast import serialize_attribute_values_directly
@@ -70,12 +78,17 @@ class LocalStack:
         console_port: int = CONSOLE_PORT,
         log: LogSink | None = None,
         environments: Environments | None = None,
+        faults: bool = False,
+        faults_port: int = FAULTS_PORT,
     ) -> None:
         self.template = template
         self.moto_port = moto_port
         self.endpoint = f"http://127.0.0.1:{moto_port}"
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
-        environment = bootstrap.local_aws_environment(self.endpoint)
+        # With faults on, the functions reach AWS through the fault proxy; the stack's own tools reach moto.
+        self.faults = Rules() if faults else None
+        self.proxy = FaultProxy(moto_port, faults_port, self.faults) if self.faults is not None else None
+        environment = bootstrap.local_aws_environment(self.proxy.endpoint if self.proxy else self.endpoint)
         self.log = log
         self.environments = environments or Environments()
         self.pools = {
@@ -84,7 +97,7 @@ class LocalStack:
         }
         self.wallet = FakeWallet(LOCAL_SECRETS["LightningApiKeySecret"])
         self.console_port = console_port
-        self.stripe = StripeFake(port=STRIPE_PORT, console_url=f"http://127.0.0.1:{console_port}")
+        self.stripe = StripeFake(port=STRIPE_PORT, console_url=f"http://127.0.0.1:{console_port}", faults=self.faults)
         self.btcpay = FakeBtcpay(
             BTCPAY_STORE_ID, LOCAL_SECRETS["BtcpayApiKeySecret"], public_url=f"http://127.0.0.1:{console_port}/btcpay"
         )
@@ -96,6 +109,8 @@ class LocalStack:
     def ports(self) -> dict[int, str]:
         """Every port the stack binds, and what for."""
         ports = {self.moto_port: "moto, the AWS endpoint", self.stripe.port: "Stripe fake"}
+        if self.proxy is not None:
+            ports[self.proxy.port] = "fault proxy"
         ports[self.console_port] = "dev console"
         ports.update({api.port: api.name for api in self.template.http_apis.values()})
         return ports
@@ -107,12 +122,16 @@ class LocalStack:
         make_dynamodb_atomic()
         serialize_attribute_values_directly()
         self.moto.start()
+        if self.proxy is not None:
+            self.proxy.start()
         provision(self.template, self.endpoint)
         seed.seed_demo(self.template, self.endpoint)
         self.stripe.start()
         self._configure_stripe()
         self._configure_btcpay()
-        dev_console = console.Console(self.template, self.wallet, self.endpoint, self.stripe, self.btcpay)
+        dev_console = console.Console(
+            self.template, self.wallet, self.endpoint, self.stripe, self.btcpay, faults=self.faults
+        )
         self.servers.append(console.serve(dev_console, self.console_port))
         for api in self.template.http_apis.values():
             self.servers.append(gateway.serve(api, self.invoke, log=self.log))
@@ -149,6 +168,8 @@ class LocalStack:
             server.shutdown()
         for pool in self.pools.values():
             pool.stop()
+        if self.proxy is not None:
+            self.proxy.stop()
         self.moto.stop()
 
 
@@ -162,9 +183,15 @@ def main() -> None:
     parser.add_argument(
         "--max-environments", type=int, default=MAX_TOTAL, help="live environments of all functions (default 24)"
     )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help=f"functions reach AWS through the fault proxy (:{FAULTS_PORT}); rules from the console's /faults",
+    )
     args = parser.parse_args()
     log = LogSink(json_mode=args.json_logs)
-    stack = LocalStack(Template(), log=log, environments=Environments(args.max_environments, args.idle_seconds))
+    environments = Environments(args.max_environments, args.idle_seconds)
+    stack = LocalStack(Template(), log=log, environments=environments, faults=args.faults)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -180,6 +207,8 @@ def main() -> None:
         raise
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(f"moto (AWS)      {stack.endpoint}", file=sys.stderr)
+    if stack.proxy is not None:
+        print(f"fault proxy     {stack.proxy.endpoint}   (rules: {stack.console_port}/faults)", file=sys.stderr)
     print(f"dev console     http://127.0.0.1:{stack.console_port}", file=sys.stderr)
     print(f"stripe (fake)   {stack.stripe.base_url}", file=sys.stderr)
     for api in stack.template.http_apis.values():

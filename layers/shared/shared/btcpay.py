@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from shared.json_http import JsonHttp, Unreachable
+from shared.json_http import DEFAULT_TIMEOUT, JsonHttp, Unreachable
 
 SETTLED = "Settled"
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
@@ -54,7 +54,7 @@ class BtcpayInvoice:
 
 
 class BtcpayClient:
-    def __init__(self, base_url: str, api_key: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, api_key: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         self._http = JsonHttp(base_url, {"Authorization": f"token {api_key}"}, timeout)
 
     def get_invoice(self, store_id: str, invoice_id: str) -> BtcpayInvoice:

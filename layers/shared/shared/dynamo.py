@@ -63,15 +63,12 @@ def connection() -> SharedConnection:
     return SharedConnection()
 
 
-class TableItem(Model):
-    """Base of the items of an API's one table: `pk`/`sk` strings keyed by prefix, TTL on `expires_at`."""
+class SharedModel(Model):
+    """A pynamodb model on the shared DynamoDB client (its timeouts, retries and the invocation's deadline), in
+    the table TABLE_NAME names. Every model derives from it: a plain `Model` would build its own client."""
 
     class Meta:
         table_name = EnvTableName()
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires_at = TTLAttribute(null=True)
 
     @classmethod
     def _get_connection(cls) -> TableConnection:
@@ -83,6 +80,17 @@ class TableItem(Model):
             shared.add_meta_table(table.get_meta_table())
             table.connection = shared
         return table
+
+
+class TableItem(SharedModel):
+    """Base of the items of an API's one table: `pk`/`sk` strings keyed by prefix, TTL on `expires_at`."""
+
+    class Meta:
+        table_name = EnvTableName()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute(null=True)
 
 
 def applied(write: Callable[[], object]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.json_http import JsonHttp, Unreachable
+from shared.json_http import DEFAULT_TIMEOUT, JsonHttp, Unreachable
 
 
 class LightningError(Exception):
@@ -28,7 +28,7 @@ class LightningInvoice:
 
 
 class LightningClient:
-    def __init__(self, base_url: str, api_key: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, api_key: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         self._http = JsonHttp(base_url, {"X-Api-Key": api_key}, timeout)
 
     def create_invoice(self, amount_sat: int, memo: str, expiry_seconds: int) -> LightningInvoice:

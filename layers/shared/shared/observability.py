@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import lifecycle
+from shared import deadline, lifecycle
 
 # Functions that publish no metric of their own still flush the cold-start one; that is fine.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -37,7 +37,8 @@ def http_entrypoint(app: Any) -> Callable[[dict[str, Any], LambdaContext], dict[
     """The Lambda handler of an HTTP API function, instrumented the same way everywhere.
 
     Logger (with the HTTP API request id as correlation id) outermost, then the
-    tracer (responses are not captured: they may carry personal data), then metrics.
+    tracer (responses are not captured: they may carry personal data), then metrics. The invocation's deadline
+    (`shared.deadline`) bounds every dependency call it makes.
 
     Called at the end of the handler's module, so every import is done: on Lambda this is INIT, and what the
     imported code registered with `shared.lifecycle.at_init` (clients, settings) is made now, into a SnapStart
@@ -50,6 +51,11 @@ def http_entrypoint(app: Any) -> Callable[[dict[str, Any], LambdaContext], dict[
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return app.resolve(event, context)
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        deadline.begin(remaining() if callable(remaining) else None)
+        try:
+            return app.resolve(event, context)
+        finally:
+            deadline.end()
 
     return lambda_handler

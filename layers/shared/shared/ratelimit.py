@@ -1,14 +1,15 @@
 """Fixed-window rate limits counted atomically in DynamoDB, so they hold across Lambda instances.
 
 One conditional update per hit: the counter only grows while under the limit,
-and the item expires by TTL after its window. (Failed attempts such as password
-guesses are counted by `shared.throttle`.)
+and the item expires by TTL after its window. A hit for something that then could
+not be done (a mail SES refused) is given back with `refund`. (Failed attempts such
+as password guesses are counted by `shared.throttle`.)
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
 
@@ -23,6 +24,8 @@ class Window:
     reset_at: int  # epoch seconds
     allowed: bool
     retry_after: int = 0  # seconds until the window resets, when refused
+    table: str = ""
+    item_key: dict[str, dict[str, str]] = field(default_factory=dict)  # the counter this hit went to
 
     @property
     def headers(self) -> dict[str, str]:
@@ -61,7 +64,24 @@ def hit(table: str, key: dict[str, str], limit: int, window_seconds: int, now: f
             return Window(limit, 0, reset_at, allowed=False, retry_after=max(1, reset_at - moment))
         raise
     hits = int(answer["Attributes"]["hits"]["N"])
-    return Window(limit, max(0, limit - hits), reset_at, allowed=True)
+    return Window(limit, max(0, limit - hits), reset_at, allowed=True, table=table, item_key=item_key)
+
+
+def refund(window: Window) -> None:
+    """Give back a counted hit (the thing it allowed did not happen); never below zero."""
+    if not window.allowed or not window.item_key:
+        return
+    try:
+        client("dynamodb").update_item(
+            TableName=window.table,
+            Key=window.item_key,
+            UpdateExpression="ADD hits :minus_one",
+            ConditionExpression="hits > :zero",
+            ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":zero": {"N": "0"}},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != CONDITION_FAILED:
+            raise
 
 
 def _key(key: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -4,7 +4,9 @@ An API supplies its envelope (how a DomainError looks on the wire), how
 request-validation failures translate into its domain errors, and its answer
 to an unknown route; unexpected exceptions are rendered through the same
 envelope, so a client never sees a bare gateway error, a stack trace or
-exception text. CORS is not here: the HTTP API's CorsConfiguration
+exception text. A dependency that fails (throttling, 5xx, timeouts:
+`shared.outages`) is the API's own "unavailable" error, whichever call of the
+request it happened in. CORS is not here: the HTTP API's CorsConfiguration
 (template.yaml) answers preflights and replaces any CORS header a function sets.
 """
 
@@ -27,8 +29,8 @@ from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import ValidationError
 
-from shared import body
-from shared.errors import DomainError, InternalError
+from shared import body, outages
+from shared.errors import DependencyUnavailable, DomainError, InternalError
 from shared.observability import logger, metrics
 
 Envelope = Callable[[DomainError], tuple[int, Mapping[str, Any]]]
@@ -100,6 +102,7 @@ def api_resolver(
     not_found: DomainError | Callable[[], DomainError],
     normalizers: Sequence[EventNormalizer] = (),
     parse_float: Callable[[str], Any] = float,
+    unavailable: Callable[[], DomainError] = DependencyUnavailable,
 ) -> ApiResolver:
     app = ApiResolver(
         envelope=envelope,
@@ -142,7 +145,13 @@ def api_resolver(
         return render(not_found() if callable(not_found) else not_found)
 
     @app.exception_handler(Exception)
-    def _unexpected(_error: Exception) -> Response:
+    def _unexpected(error: Exception) -> Response:
+        if outages.unavailable(error):
+            # Throttled, failing or too slow: the client may retry (each API's answer says when). Alarmed on the
+            # dependency's own metrics (table throttles) and the API's 5xx rate, not as a bug.
+            logger.warning("dependency unavailable", extra={"error": type(error).__name__}, exc_info=True)
+            metrics.add_metric(name="DependencyUnavailable", unit="Count", value=1)
+            return render(unavailable())
         logger.exception("unexpected error")
         # Alarmed per API (template.yaml, <Api>FunctionErrorsAlarm; it rolls back a canary deployment):
         # the envelope hides these from API Gateway's 5xx count, and lnupload answers them with HTTP 200.

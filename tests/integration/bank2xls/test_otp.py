@@ -11,6 +11,7 @@ from bank2xls import otp
 from bank2xls.errors import OtpInvalid, OtpRateLimited
 from bank2xls.models import OtpItem
 from bank2xls.sessions import identify
+from tests.faults import failing
 from tests.integration.bank2xls.conftest import Browser, last_code
 
 
@@ -153,3 +154,37 @@ def test_a_right_code_among_parallel_guesses_wins_only_within_the_five_tries(bro
         outcomes = list(pool.map(verify, guesses))
     assert outcomes.count("OTP_INVALID") + outcomes.count("AUTHENTICATED") == 5
     assert set(outcomes) <= {"OTP_INVALID", "OTP_RATE_LIMITED", "AUTHENTICATED"}
+
+
+def test_a_code_that_could_not_be_mailed_is_a_503_and_does_not_count_against_the_limits(browser):
+    # Given SES throttling every send
+    email = unique_email()
+    with failing("sesv2", "SendEmail", "TooManyRequestsException", 429) as refused:
+        answers = [browser.call("otp_request", {"email": email}) for _ in range(6)]
+    # Then each request is the documented unavailable answer, with Retry-After
+    assert refused[0] == 6
+    assert {(a.status, a.json["error"]["code"], a.headers["retry-after"]) for a in answers} == {
+        (503, "SERVICE_UNAVAILABLE", "5")
+    }
+    # And none of them used the address's five requests an hour (nor the IP's)
+    assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_a_code_that_could_not_be_stored_does_not_count_either(browser):
+    email = unique_email()
+    with failing("dynamodb", "PutItem", "ProvisionedThroughputExceededException", 400, times=1):
+        assert browser.call("otp_request", {"email": email}).status == 503
+    assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_hits_are_given_back_even_when_the_first_try_to_give_one_back_is_throttled(browser):
+    # Given SES refusing the mail, and DynamoDB throttling the first refund (the two counted hits pass)
+    email = unique_email()
+    with (
+        failing("sesv2", "SendEmail", "TooManyRequestsException", 429),
+        failing("dynamodb", "UpdateItem", "ThrottlingException", 400, times=1, skip=2) as throttled,
+    ):
+        assert browser.call("otp_request", {"email": email}).status == 503
+    # Then the refund was tried again: the address still has its five requests
+    assert throttled[0] == 1
+    assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]

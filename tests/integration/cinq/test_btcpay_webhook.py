@@ -14,6 +14,7 @@ from moto.ses.models import ses_backends
 from cinq import gifts
 from cinq.settings import settings
 from tests.events import load_event
+from tests.faults import failing
 from tests.integration.cinq.conftest import Client
 from tools.local.btcpay import Delivery, FakeBtcpay
 from tools.local.console import Console, serve
@@ -151,3 +152,21 @@ def _sign(body: bytes) -> str:
     from tools.local.btcpay import sign
 
     return sign(body, SECRET)
+
+
+def test_a_failed_mail_is_answered_503_so_btcpay_redelivers_and_the_code_is_mailed_then_resent_on_demand(btcpay):
+    # Given SES throttling when the first gift event of a settled invoice arrives
+    email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
+    deliveries = [d for d in settled(btcpay, email) if d.event["type"] in ("InvoicePaymentSettled", "InvoiceSettled")]
+    with failing("sesv2", "SendEmail", "TooManyRequestsException", 429):
+        first = post(deliveries[0])
+    # Then BTCPay is told to retry (it does for 5xx) and nothing was mailed
+    assert (first.status, first.json["code"]) == (503, "SERVICE_UNAVAILABLE") and mail_to(email) == []
+    # When BTCPay redelivers it, then the code is mailed; the invoice's other gift event mails nothing more
+    assert post(btcpay.redelivery(deliveries[0].delivery_id)).json["action"] == "already_processed"
+    assert post(deliveries[1]).json["action"] == "already_processed"
+    assert len(mail_to(email)) == 1
+    # When the store owner redelivers the event that minted the code (the buyer lost the mail), it is sent again
+    post(btcpay.redelivery(deliveries[0].delivery_id))
+    codes = {word for mail in mail_to(email) for word in mail.body.replace("<", " ").replace(">", " ").split()}
+    assert len(mail_to(email)) == 2 and len({word for word in codes if word.startswith("CINQ-")}) == 1

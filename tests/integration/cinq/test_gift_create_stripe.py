@@ -7,12 +7,14 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import stripe
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from cinq import purchases
+from cinq import gifts, purchases
 from cinq.schemas import GiftCreated
+from tests.faults import Killed, failing, killed_after
 from tests.integration.cinq.conftest import Client
 from tests.integration.conftest import Answer
 from tools.local.local_values import LOCAL_SECRETS
@@ -68,14 +70,14 @@ def test_a_paid_checkout_creates_one_code_and_mails_it(cinq):
     )
     assert answer.status == 201
     assert answer.json["gift_code"]["amount"] == {"cents": 2000, "formatted": "20.00 GBP"}
+    sent = mails_to(email)
+    assert len(sent) == 1 and answer.json["code"] in sent[0].body
+    # A redelivery of that event (Stripe's "Resend") mints nothing and mails the same code again
     replay = Client().call(
         "gift_create", raw=payload, headers={"stripe-signature": signature}, drop_headers=("x-api-key",)
     )
     assert replay.status == 200 and "code" not in replay.json
-    sent = [
-        m for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages if email in m.destinations["ToAddresses"]
-    ]
-    assert len(sent) == 1 and answer.json["code"] in sent[0].body
+    assert len(mails_to(email)) == 2 and answer.json["code"] in mails_to(email)[0].body
 
 
 def test_forged_stripe_signatures_are_401(cinq):
@@ -120,6 +122,41 @@ def test_parallel_deliveries_for_one_session_mint_one_code(cinq):
     ]
     with ThreadPoolExecutor(max_workers=6) as pool:
         minted = list(pool.map(lambda delivery: purchases.stripe_checkout(*delivery), deliveries))
-    # Then exactly one mints a code, and one mail is sent
-    assert sum(isinstance(result, GiftCreated) for result in minted) == 1
-    assert len(mails_to(email)) == 1
+    # Then exactly one mints a code, mailed at least once (deliveries racing the first mail send it too), always
+    # the same code
+    created = [result for result in minted if isinstance(result, GiftCreated)]
+    assert len(created) == 1
+    code = created[0].code
+    assert mails_to(email) and all(code in mail.body for mail in mails_to(email))
+
+
+def test_a_code_whose_mail_failed_is_mailed_by_the_next_delivery(cinq):
+    # Given SES refusing the mail of a paid checkout's code
+    email = f"unmailed-{uuid.uuid4().hex[:8]}@example.com"
+    session = f"cs_test_{uuid.uuid4().hex}"
+    with failing("sesv2", "SendEmail", "TooManyRequestsException", 429):
+        first = deliver(checkout_completed(email, session=session))
+    # Then Stripe is told to deliver it again (503 in the envelope), and the code was minted once
+    assert (first.status, first.json["code"]) == (503, "SERVICE_UNAVAILABLE") and first.headers["retry-after"] == "5"
+    assert mails_to(email) == []
+    # When Stripe delivers it again (any event of that session), Then the same code is mailed, once
+    again = deliver(checkout_completed(email, session=session))
+    assert again.status == 200 and len(mails_to(email)) == 1
+    later = deliver(checkout_completed(email, "paid", "checkout.session.async_payment_succeeded", session))
+    assert later.status == 200 and len(mails_to(email)) == 1
+    code = next(word for word in mails_to(email)[0].body.replace("<", " ").replace(">", " ").split() if "CINQ-" in word)
+    assert gifts.find(code).purchase_order_id == session
+
+
+def test_a_function_stopped_between_minting_and_mailing_is_finished_by_the_redelivery(cinq):
+    # Given the function stopped (its timeout) right after the code and its payment record were written
+    email = f"stopped-{uuid.uuid4().hex[:8]}@example.com"
+    event = checkout_completed(email)
+    with killed_after(1, "TransactWriteItems"), pytest.raises(Killed):
+        deliver(event)
+    assert mails_to(email) == []
+    # When Stripe delivers the event again (it had no answer), Then the code minted then is mailed, once
+    again = deliver(event)
+    assert again.status == 200 and len(mails_to(email)) == 1
+    code = next(word for word in mails_to(email)[0].body.replace("<", " ").replace(">", " ").split() if "CINQ-" in word)
+    assert gifts.find(code).purchase_order_id == event["data"]["object"]["id"]

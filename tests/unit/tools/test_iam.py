@@ -67,9 +67,10 @@ def test_an_explicit_deny_wins_and_conditions_must_hold():
 
 
 def test_violations_name_the_function_the_call_and_what_is_missing():
+    CINQ = arn("CinqTable")
     policies = function_policies(Template(overrides={}))
     calls = [
-        Call("CinqWaitlistCountFunction", "dynamodb", "GetItem", (Request("dynamodb:GetItem", arn("CinqTable")),)),
+        Call("CinqWaitlistCountFunction", "dynamodb", "BatchGetItem", (Request("dynamodb:BatchGetItem", CINQ),)),
         Call("CinqWaitlistCountFunction", "dynamodb", "PutItem", (Request("dynamodb:PutItem", arn("CinqTable")),)),
         Call("CinqWaitlistCountFunction", "dynamodb", "GetItem", (Request("dynamodb:GetItem", arn("Bank2xlsTable")),)),
     ]
@@ -97,9 +98,9 @@ def test_the_templates_statements_resolve_to_its_resources():
 
 def test_sam_policy_templates_are_refused_as_not_explicit(tmp_path):
     text = TEMPLATE.read_text().replace(
-        "        - Statement:\n            - Effect: Allow # the counter\n",
+        "        - Statement:\n            - Effect: Allow # the counter's shards",
         "        - DynamoDBCrudPolicy: {TableName: !Ref CinqTable}\n        - Statement:\n"
-        "            - Effect: Allow # the counter\n",
+        "            - Effect: Allow # the counter's shards",
         1,
     )
     path = tmp_path / "template.yaml"

@@ -13,6 +13,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from tools.local.faults.fakes import stripe_faults
+
 with warnings.catch_warnings():  # localstripe's routes are plain functions, which aiohttp 3.14 deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
     from localstripe import resources, server
@@ -279,6 +281,7 @@ def extend_localstripe() -> None:
     Invoice.hosted_invoice_url = property(lambda invoice: f"{_console_url()}/stripe/invoices/{invoice.id}")
     Balance._export = _balance_export
     Subscription._api_update = staticmethod(_updating(Subscription._api_update))
+    server.app.middlewares.insert(0, stripe_faults.middleware)  # outermost: a fault answers before localstripe
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         router = server.app.router

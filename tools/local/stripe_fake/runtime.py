@@ -20,6 +20,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tools.local.faults.fakes import stripe_faults
+from tools.local.faults.rules import Rules
 from tools.local.stripe_fake import resources
 from tools.local.stripe_fake.resources import (
     CheckoutSession,
@@ -85,8 +87,9 @@ class StripeFake:
     KeyError for unknown ids (pages answer None).
     """
 
-    def __init__(self, port: int, console_url: str) -> None:
+    def __init__(self, port: int, console_url: str, faults: Rules | None = None) -> None:
         self.port = port
+        self.faults = faults
         self.console_url = console_url.rstrip("/")
         self.deliveries: deque[WebhookDelivery] = deque(maxlen=KEPT_DELIVERIES)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -104,6 +107,7 @@ class StripeFake:
             raise RuntimeError("localstripe's state is per process: one StripeFake at a time")
         _running = self
         active.console_url, active.enqueue = self.console_url, self._enqueue
+        stripe_faults.rules = self.faults
         extend_localstripe()
         store.clear()
         webhooks._webhooks.clear()
@@ -122,6 +126,7 @@ class StripeFake:
             self._loop, self._runner, self._worker = None, None, None
         if _running is self:
             _running, active.console_url, active.enqueue = None, "", None
+            stripe_faults.rules = None
 
     def register_webhook(self, url: str, secret: str) -> None:
         webhooks.register_webhook(url, url, secret, None)
