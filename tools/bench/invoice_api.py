@@ -16,9 +16,7 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 import os
 import statistics
 import time
@@ -26,13 +24,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import requests
 
 from tools.bench import recorder
 from tools.bench.traffic import UnexpectedAnswer, expect_status
+from tools.capacity import units
 from tools.local import bootstrap
 from tools.local.template import ROOT, Template
 from tools.local.worker import LambdaContext
@@ -148,47 +146,14 @@ def _stdout(target: Any) -> Iterator[None]:
 
 
 def _capacity(operation: str, params: dict[str, Any], answer: dict[str, Any]) -> float:
-    """Read units as DynamoDB charges them for this one request."""
+    """Read units as DynamoDB charges them for this one request (tools.capacity.units' rules)."""
+    consistent = bool(params.get("ConsistentRead"))
     if operation in ("Query", "Scan"):
-        per_unit = 1.0 if params.get("ConsistentRead") else 0.5
-        return per_unit * max(1, math.ceil(sum(_item_size(item) for item in answer.get("Items", [])) / 4096))
+        return units.read_units(sum(units.item_size(item) for item in answer.get("Items", [])), consistent)
     if operation == "GetItem":
-        per_unit = 1.0 if params.get("ConsistentRead") else 0.5
-        return per_unit * max(1, math.ceil(_item_size(answer.get("Item", {})) / 4096))
-    units = 0.0
-    for table, items in answer.get("Responses", {}).items():
-        per_unit = 1.0 if params["RequestItems"][table].get("ConsistentRead") else 0.5
-        units += sum(per_unit * max(1, math.ceil(_item_size(item) / 4096)) for item in items)
-    return units
-
-
-def _item_size(item: dict[str, Any]) -> int:
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    ((kind, data),) = value.items()
-    match kind:
-        case "S":
-            return len(data.encode())
-        case "N":
-            return _number_size(data)
-        case "B":
-            return len(data) if isinstance(data, bytes) else len(base64.b64decode(data))
-        case "BOOL" | "NULL":
-            return 1
-        case "SS":
-            return sum(len(text.encode()) for text in data)
-        case "NS":
-            return sum(_number_size(number) for number in data)
-        case "M":
-            return 3 + sum(len(k.encode()) + _value_size(v) + 1 for k, v in data.items())
-        case "L":
-            return 3 + sum(_value_size(v) + 1 for v in data)
-    return 0
-
-
-def _number_size(text: str) -> int:
-    """About one byte per two significant digits, plus one."""
-    digits = str(Decimal(text).normalize()).lstrip("-").replace(".", "").split("E")[0].strip("0") or "0"
-    return math.ceil(len(digits) / 2) + 1
+        return units.read_units(units.item_size(answer.get("Item", {})), consistent)
+    return sum(
+        units.read_units(units.item_size(item), bool(params["RequestItems"][table].get("ConsistentRead")))
+        for table, items in answer.get("Responses", {}).items()
+        for item in items
+    )
