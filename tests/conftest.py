@@ -26,6 +26,7 @@ SERIAL_GROUPS = {"e2e": "stack", "browser": "stack", "build": "build", "contract
 TESTS = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if "PYTEST_XDIST_WORKER" not in os.environ:  # a plain run keeps the directories' order
         return
