@@ -328,18 +328,24 @@ class _Group:
     keys: set[str] = field(default_factory=set)
     units: float = 0.0
     busiest: float = 0.0
+    highest: int = -1  # the highest shard number seen
+
+    @property
+    def shards(self) -> int:
+        """Shards are numbered from 0: at least the highest number seen + 1, though a small sample misses some."""
+        return max(len(self.keys), self.highest + 1)
 
     @property
     def per_key(self) -> float:
         """Shards are drawn uniformly (at random, or by id): their mean, not the busiest of a small sample."""
-        return self.units / len(self.keys)
+        return self.units / self.shards
 
     def detail(self, n: int, what: str) -> str:
-        if len(self.keys) == 1:
+        if len(self.keys) == 1 and self.highest < 0:
             return f"{self.label}: {self.per_key / n:.3f} {what} per request"
         return (
-            f"{self.label}, {len(self.keys)} shards seen: {self.per_key / n:.4f} {what} per request each "
-            f"(busiest seen {self.busiest / n:.4f})"
+            f"{self.label}, {self.shards} shards ({len(self.keys)} seen): {self.per_key / n:.4f} {what} per request "
+            f"each (busiest seen {self.busiest / n:.4f})"
         )
 
 
@@ -351,6 +357,8 @@ def _groups(entries: Iterable[tuple[str, str, float]]) -> list[_Group]:
         group.keys.add(key)
         group.units += units
         group.busiest = max(group.busiest, units)
+        if number := _SHARD.search(key):
+            group.highest = max(group.highest, int(number.group().lstrip("#")))
     return list(groups.values())
 
 

@@ -121,6 +121,14 @@ def test_one_counter_for_every_sign_up_sets_the_ceiling_and_shards_lift_it():
     transactions = next(c for c in sharded.ceilings if c.what == "DynamoDB: transactions on one item")
     assert transactions.requests_per_second == pytest.approx(20 * 40 / (40 / 32))  # each shard: 1/32 of them
     assert model.shard_group("COUNTER#waitlist#07 COUNT") == "COUNTER#waitlist#* COUNT"
+    # A sample that misses some shards: they are counted from the highest number seen, not from those seen
+    few = [
+        r
+        for n in range(12)
+        for r in (invocation(n, f"127.0.0.{n + 2}"), sign_up(n, f"COUNTER#waitlist#{(0, 1, 31)[n % 3]:02d}"))
+    ]
+    sampled = next(c for c in model.analyse("cinq", few, template).ceilings if c.what.endswith("one item"))
+    assert sampled.requests_per_second == pytest.approx(20 * 12 / (12 / 32))  # 32 shards, 3 of them seen
     assert sharded.shared("CinqTable", "COUNTER#waitlist#00")
     assert not sharded.shared("CinqTable", "WAITLIST#u1@example.com")  # each user's own entry
 
