@@ -16,7 +16,7 @@ ENV       ?= default
 PYTEST_ARGS ?=
 CONSTRAINTS := layers/shared/constraints.txt
 
-.PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench capacity fuzz deploy seed pr lock upgrade clean
+.PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench capacity chaos fuzz deploy seed pr lock upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -118,6 +118,10 @@ bench: $(VENV)/.installed ## cold starts vs the floor, peak RSS, local req/s (BE
 CAPACITY_ARGS ?=
 capacity: $(VENV)/.installed ## each API's journeys by many users on a recording local server: DynamoDB units, hottest items, requests/s ceilings
 	$(PY) -m tools.capacity $(CAPACITY_ARGS)
+
+CHAOS_ARGS ?=
+chaos: $(VENV)/.installed ## each API's journeys under 10% and 30% faults per dependency, invariants checked (CHAOS_ARGS="--users 16")
+	$(PY) -m tools.chaos $(CHAOS_ARGS)
 
 FUZZ_REQUESTS ?= 1000
 fuzz: $(VENV)/.installed ## schemathesis, all checks, on every API (FUZZ_REQUESTS per API, default 1000); fails on any 5xx

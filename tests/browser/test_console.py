@@ -122,3 +122,26 @@ def test_the_console_links_each_api_docs(page: Page, console_url: str) -> None:
     page.goto(console_url)
     for api in ("lnupload", "bank2xls", "cinq", "invoice_api", "filestore"):
         expect(page.get_by_role("link", name=api, exact=True)).to_have_attribute("href", f"{base_url(api)}/docs")
+
+
+def test_making_the_lightning_wallet_fail_from_the_faults_tab(page: Page, console_url: str, lnupload_url: str) -> None:
+    page.goto(f"{console_url}/#faults")
+    expect(page.locator("#faults-state")).to_contain_text("Fault injection is on")
+    try:
+        # When the developer makes every Lightning wallet request fail with a 503
+        page.locator("#fault-service").select_option("lightning")
+        page.locator("#fault-error").select_option("503")
+        page.locator("#fault-rate").fill("1")
+        page.get_by_role("button", name="Add rule").click()
+        expect(page.locator("#fault-rules tr[data-rule]")).to_have_count(1)
+        expect(page.locator("#fault-rules td").nth(2)).to_have_text("503")
+        # Then lnupload answers its documented unavailable answer, and the tab counts the fault
+        answer = requests.get(f"{lnupload_url}/getInvoice", timeout=30).json()
+        assert answer["success"] is False and "unavailable" in answer["message"]
+        expect(page.locator('#fault-stats tr[data-service="lightning"] td').nth(3)).not_to_have_text("0")
+        # When the rules are cleared, Then invoices are issued again
+        page.get_by_role("button", name="No fault").click()
+        expect(page.locator("#fault-rules tr[data-rule]")).to_have_count(0)
+        assert requests.get(f"{lnupload_url}/getInvoice", timeout=30).json()["success"] is True
+    finally:
+        requests.delete(f"{console_url}/faults", timeout=10)
