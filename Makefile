@@ -69,10 +69,11 @@ invoke: $(VENV)/.installed ## like sam local invoke, without Docker: make invoke
 # Two pytest processes side by side: what needs the local stack's ports (e2e, browser, make run's port check)
 # and everything else; the first's report follows the second's.
 STACK_TESTS := tests/integration/tools/test_local_server.py tests/e2e tests/browser
+OTHER_TESTS := tests/unit tests/integration tests/contract tests/build
 test: tools lint ## the whole suite: lint, unit, integration, contract, policy, sam validate + build, e2e, fuzz, browser
 	@mkdir -p .local
 	@$(PY) -m pytest -p no:cacheprovider $(STACK_TESTS) $(PYTEST_ARGS) > .local/test-stack.log 2>&1 & stack=$$!; \
-	$(PY) -m pytest -p no:cacheprovider $(addprefix --ignore=,$(STACK_TESTS)) $(PYTEST_ARGS); rest=$$?; \
+	$(PY) -m pytest -p no:cacheprovider $(OTHER_TESTS) --ignore=tests/integration/tools/test_local_server.py $(PYTEST_ARGS); rest=$$?; \
 	wait $$stack; stacked=$$?; echo "== e2e and browser (.local/test-stack.log)"; cat .local/test-stack.log; \
 	test $$rest -eq 0 && test $$stacked -eq 0
 
