@@ -20,13 +20,13 @@ import argparse
 import os
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -111,6 +111,29 @@ def shard_users() -> int:
         moved += applied(partial(user.save, condition=User.pk.does_not_exist()))
         stored.delete()
     return moved
+
+
+def write_invoice_api_accounts(
+    dynamodb: Any, table: str, accounts: Iterable[tuple[int, str]], first_name: str, password: str
+) -> None:
+    """Accounts (user id, e-mail) for `make chaos` and `make capacity`, written straight into the table (the API
+    has no sign-up): each a User and its Login, one password for all."""
+    from invoice_api.models import Login, User
+    from shared.passwords import hash_password
+
+    hashed = hash_password(password)
+    for user_id, email in accounts:
+        user = User(
+            *User.key(user_id),
+            user_id=user_id,
+            first_name=first_name,
+            last_name=str(user_id),
+            email=email,
+            created_at=datetime.now(UTC),
+        )
+        login = Login(*Login.key(email), user_id=user_id, password_hash=hashed)
+        for item in (user, login):
+            dynamodb.put_item(TableName=table, Item=item.serialize())
 
 
 def ensure_demo_users() -> int:

@@ -23,14 +23,13 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
 
+from tools import seed
 from tools.capacity import journeys, model, recorder, report
 from tools.capacity.journeys import Stats, Unexpected, User
-from tools.local import bootstrap
 from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
 from tools.local.running import answers
 from tools.local.template import LOCAL_REGION, ROOT, Template, local_parameter_overrides
@@ -161,13 +160,7 @@ def _quiet(path: Path, seconds: float = 2.0, limit: float = 30.0) -> None:
 
 def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int, str, str]]:
     """Unmeasured set-up: one invoice_api account per user (the API has no sign-up; `make seed` adds the demo)."""
-    bootstrap.install()
-    from invoice_api.models import Login
-    from invoice_api.models import User as InvoiceUser
-    from shared.passwords import hash_password
-
     password = "capacity-password"  # noqa: S105 - local accounts for the run
-    hashed = hash_password(password)
     dynamodb = boto3.client(
         "dynamodb",
         endpoint_url=f"http://127.0.0.1:{MOTO_PORT}",
@@ -175,22 +168,17 @@ def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int,
         aws_access_key_id="local",
         aws_secret_access_key="local",  # noqa: S106 - moto
     )
-    table = template.physical_name("InvoiceApiTable")
-    accounts = {}
-    for number in range(users):
-        user_id, email = FIRST_ACCOUNT + number, f"capacity-{FIRST_ACCOUNT + number}@example.com"
-        user = InvoiceUser(
-            *InvoiceUser.key(user_id),
-            user_id=user_id,
-            first_name="Cap",
-            last_name=str(user_id),
-            email=email,
-            created_at=datetime.now(UTC),
-        )
-        login = Login(*Login.key(email), user_id=user_id, password_hash=hashed)
-        for item in (user, login):
-            dynamodb.put_item(TableName=table, Item=item.serialize())
-        accounts[number] = (user_id, email, password)
+    accounts = {
+        number: (FIRST_ACCOUNT + number, f"capacity-{FIRST_ACCOUNT + number}@example.com", password)
+        for number in range(users)
+    }
+    seed.write_invoice_api_accounts(
+        dynamodb,
+        template.physical_name("InvoiceApiTable"),
+        [(user_id, email) for user_id, email, _ in accounts.values()],
+        "Cap",
+        password,
+    )
     return accounts
 
 

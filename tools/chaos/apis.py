@@ -19,12 +19,12 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import requests
 
+from tools import seed
 from tools.chaos.client import Client, Envelope, Unfinished
 from tools.chaos.data import Data, moto_client
 from tools.local.local_values import LOCAL_SECRETS
@@ -592,26 +592,10 @@ class InvoiceApi(Api):
 
     def prepare(self, users: int) -> None:
         """One account per client, written straight into the table (the API has no sign-up)."""
-        from invoice_api.models import Login
-        from invoice_api.models import User as InvoiceUser
-        from shared.passwords import hash_password
-
-        dynamodb, table = moto_client("dynamodb"), Template().physical_name("InvoiceApiTable")
-        hashed = hash_password(self.PASSWORD)
-        for number in range(users):
-            user_id = self.first_account + number
-            email = f"chaos-{self.run}-{number}@example.com"
-            user = InvoiceUser(
-                *InvoiceUser.key(user_id),
-                user_id=user_id,
-                first_name="Chaos",
-                last_name=str(user_id),
-                email=email,
-                created_at=datetime.now(UTC),
-            )
-            login = Login(*Login.key(email), user_id=user_id, password_hash=hashed)
-            for item in (user, login):
-                dynamodb.put_item(TableName=table, Item=item.serialize())
+        accounts = [(self.first_account + number, f"chaos-{self.run}-{number}@example.com") for number in range(users)]
+        seed.write_invoice_api_accounts(
+            moto_client("dynamodb"), Template().physical_name("InvoiceApiTable"), accounts, "Chaos", self.PASSWORD
+        )
 
     def phases(self) -> list[Step]:
         return [self.journey]
