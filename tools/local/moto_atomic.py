@@ -4,7 +4,10 @@ DynamoDB applies each conditional write and each transaction atomically; moto
 checks the condition and then writes without a lock, so two concurrent
 requests can both pass a check that only one should (seen: 11 debits of 10
 from a balance of 100). Serialising moto's DynamoDB operations restores the
-guarantee our code relies on, for the local server and the tests alike.
+guarantee our code relies on, for the local server and the tests alike. The
+lock covers the whole request, from parsing to the serialised answer: moto's
+request layer also reads and deep-copies items outside the backend (seen:
+`dictionary changed size during iteration` in UpdateItem under a race).
 
 moto's own TransactWriteItems also deep-copies every table it touches before
 each transaction, to roll back on failure: a cost that grows with the table
@@ -34,6 +37,7 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 _lock = threading.RLock()
 _OPERATIONS = (
@@ -55,18 +59,22 @@ Reason = tuple[str, str, Any] | tuple[None, None, None]
 def make_dynamodb_atomic() -> None:
     if not getattr(DynamoDBBackend.transact_write_items, "_two_phase", False):
         DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    if not getattr(DynamoHandler.call_action, "_atomic", False):
+        DynamoHandler.call_action = _locked(DynamoHandler.call_action)  # type: ignore[method-assign]
     for name in _OPERATIONS:
         original = getattr(DynamoDBBackend, name, None)
-        if original is None or getattr(original, "_atomic", False):
-            continue
+        if original is not None and not getattr(original, "_atomic", False):
+            setattr(DynamoDBBackend, name, _locked(original))
 
-        @functools.wraps(original)
-        def locked(self: DynamoDBBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with _lock:
-                return __original(self, *args, **kwargs)
 
-        locked._atomic = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, locked)
+def _locked(original: Any) -> Any:
+    @functools.wraps(original)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            return original(*args, **kwargs)
+
+    locked._atomic = True  # type: ignore[attr-defined]
+    return locked
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
