@@ -8,17 +8,19 @@ one of two concurrent transactions on an item) only when they draw the same shar
 on another. At 20 transactions a second per item (tools/capacity/model.py), 64 shards carry 1,280 sign-ups a
 second.
 
-Reading the count is one strongly consistent BatchGetItem of the SHARDS + 1 items. An execution environment
-reads it at most once every `CACHE_SECONDS` and answers from what it read, GET /api/waitlist and sign-ups
-alike: a sign-up answers the count this environment read plus the sign-ups it made since, so a launch-day rush
-reads each shard at most once a second per environment instead of once per sign-up. Counts only grow, and an
-environment never answers more than the true count nor less than it answered before: it lags by at most what
-other environments added in that second, and a sign-up's answer counts its own sign-up.
+Reading the count is one BatchGetItem of the SHARDS + 1 items. An execution environment reads it at most once
+every `CACHE_SECONDS` and answers from what it read, GET /api/waitlist and sign-ups alike: a sign-up answers
+the count this environment read plus the sign-ups it made since, so a launch-day rush reads each shard at most
+once a second per environment instead of once per sign-up. Counts only grow, and an environment never answers
+more than the true count nor less than it answered before: it lags by at most what other environments added
+in that second, and a sign-up's answer counts its own sign-up. These reads are eventually consistent (half
+the read units): a sum that misses the latest increments is still a count that was true, and lags by less
+than the second already allowed.
 
 Adding its own sign-ups to what it read is exact when nothing else of this environment overlapped (a Lambda
 environment serves one request at a time): the read ended before the sign-up began, so it did not count it.
-When operations overlap (threads), the sign-up reads the count after its transaction instead, as every sign-up
-did before.
+When operations overlap (threads), the sign-up reads the count after its transaction instead, strongly
+consistent, as every sign-up did before.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
     entry = WaitlistEntry.new(email, datetime.now(UTC), **{name: value or None for name, value in tracking.items()})
     ticket = _begin()
     try:
+        if _stale():
+            _refresh(consistent=False)  # before the transaction: it cannot count this sign-up
         _sign_up(entry)
     except BaseException:
         with _lock:
@@ -101,7 +105,7 @@ def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
         if _alone(ticket) and time.monotonic() - _known.read_at < CACHE_SECONDS:
             _known.count += 1
             return WaitlistJoined(count=_known.count)
-    return WaitlistJoined(count=_read())
+    return WaitlistJoined(count=_read(consistent=True))  # includes this sign-up
 
 
 def _sign_up(entry: WaitlistEntry) -> None:
@@ -121,17 +125,25 @@ def _sign_up(entry: WaitlistEntry) -> None:
             raise AlreadyRegistered() from None
 
 
-def _read() -> int:
-    keys = [LEGACY, *(shard_key(shard) for shard in range(SHARDS))]
+def _stale() -> bool:
+    with _lock:
+        return time.monotonic() - _known.read_at >= CACHE_SECONDS
+
+
+def _read(consistent: bool = False) -> int:
+    """The count read now, as an operation of its own (`_begin`)."""
     ticket = _begin()
     try:
-        total = sum(int(counter.value) for counter in Counter.batch_get(keys, consistent_read=True))
-    except BaseException:
+        return _refresh(consistent)
+    finally:
         with _lock:
             _alone(ticket)
-        raise
+
+
+def _refresh(consistent: bool) -> int:
+    keys = [LEGACY, *(shard_key(shard) for shard in range(SHARDS))]
+    total = sum(int(counter.value) for counter in Counter.batch_get(keys, consistent_read=consistent))
     with _lock:
-        _alone(ticket)
         _known.count = max(_known.count, total)
         _known.read_at = time.monotonic()
         return _known.count

@@ -40,12 +40,22 @@ RECORD = ROOT / ".local" / "capacity.jsonl"
 SERVER_LOG = ROOT / ".local" / "capacity-server.log"
 CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
 FIRST_ACCOUNT = 1001  # invoice_api accounts made for the run: ids above the demo users'
+# Live environments for the server: make run's 24, shared by invoice_api's ten functions at six users at a time,
+# stop and start them all the time, and each new one refills what Lambda's long-lived ones keep (cached
+# reads, id blocks): the recording would count those refills as if Lambda made them on every few requests.
+ENVIRONMENTS = 64
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make capacity", description=__doc__)
     parser.add_argument("--users", type=int, default=60, help="users per API (default 60)")
     parser.add_argument("--concurrency", type=int, default=6, help="users at a time (default 6)")
+    parser.add_argument(
+        "--environments",
+        type=int,
+        default=ENVIRONMENTS,
+        help=f"live execution environments of the local server (default {ENVIRONMENTS}; make run's is 24)",
+    )
     parser.add_argument("--api", action="append", choices=APIS, help="only this API (repeatable)")
     parser.add_argument("--record", type=Path, default=RECORD, help=f"the recording (default {RECORD})")
     parser.add_argument("--analyse", action="store_true", help="only analyse an existing recording")
@@ -67,7 +77,7 @@ def main() -> None:
         replay(deployed, args.users, args.concurrency)
         return
     if not args.analyse:
-        record(apis, args.record, args.users, args.concurrency)
+        record(apis, args.record, args.users, args.concurrency, args.environments)
     overrides = dict(parameter.split("=", 1) for parameter in args.parameter)
     models = analyse(args.record, apis, overrides, args.target)
     if args.readme:
@@ -90,11 +100,11 @@ def analyse(
 
 
 # ------------------------------------------------------------------------------------------- local recording
-def record(apis: list[str], path: Path, users: int, concurrency: int) -> None:
+def record(apis: list[str], path: Path, users: int, concurrency: int, environments: int = ENVIRONMENTS) -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text("")
     template = Template()
-    with local_stack(template, path):
+    with local_stack(template, path, environments):
         for position, api in enumerate(apis):
             stats = Stats()
             started = time.perf_counter()
@@ -183,7 +193,9 @@ def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int,
 
 
 @contextmanager
-def local_stack(template: Template, path: Path, timeout: float = 120) -> Iterator[None]:
+def local_stack(
+    template: Template, path: Path, environments: int = ENVIRONMENTS, timeout: float = 120
+) -> Iterator[None]:
     """`make run`'s server, its workers recording into `path`; the ports must be free."""
     ports = [api.port for api in template.http_apis.values()] + [MOTO_PORT, STRIPE_PORT, CONSOLE_PORT]
     if busy := [port for port in ports if answers(port)]:
@@ -191,7 +203,11 @@ def local_stack(template: Template, path: Path, timeout: float = 120) -> Iterato
     environment = {**os.environ, **recorder.environment(str(path))}
     with SERVER_LOG.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tools.local.server"], cwd=ROOT, env=environment, stdout=log, stderr=log
+            [sys.executable, "-m", "tools.local.server", "--max-environments", str(environments)],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=log,
         )
         try:
             deadline = time.monotonic() + timeout

@@ -4,10 +4,13 @@ Per API, over the invocations of its functions (a webhook is a request too):
 
 - DynamoDB units per request, by table and index, and their on-demand cost per million requests;
 - every item and partition the mix wrote or read, grouped into *families* (the key with its ids and hashes
-  replaced by `*`: `USER#*`, `COUNTER#waitlist`). A family is **shared** when more callers touched it than it
-  has keys (a counter, a fixed set of shards, a low-cardinality index key): its load grows with the whole
-  API's traffic. Any other family is one caller's own (a user's profile, an IP's throttle, a conversation), and
-  its load is bounded by what that caller does, not by how many callers there are;
+  replaced by `*`: `USER#*`, `COUNTER#waitlist`). A family is **shared** when one of its keys was touched by
+  more callers than one subject has (`SUBJECT_CALLERS`: a counter, a low-cardinality index key, shards every
+  reader reads), or when its keys are numbered shards (`#07`, `1#3`) and more callers touched them than there
+  are keys (shards drawn at random by a few writers each): its load grows with the whole API's traffic. Any
+  other family is one subject's own (a user's profile, an IP's throttle, a conversation of two, a circle of
+  five), and its load is bounded by what that subject does, not by how many callers there are. A sample needs
+  more than `SUBJECT_CALLERS` users for a counter to show as shared;
 - ceilings, each a requests/s figure for this mix:
   - a shared partition: 1,000 write units/s and 3,000 read units/s (DynamoDB's per-partition limits; index
     partitions included, each index entry written costs a write unit);
@@ -62,6 +65,7 @@ API_GATEWAY_ACCOUNT_BURST = 5_000
 # DynamoDB on-demand, us-east-1 (since November 2024): per million request units.
 PRICE_WRITE_UNITS = 0.625
 PRICE_READ_UNITS = 0.125
+SUBJECT_CALLERS = 5  # the most users one subject's keys serve by design: a cinq circle
 LOCAL_CALLERS = {None, "127.0.0.1"}  # the dev console's webhooks and payment fakes: nobody's own traffic
 
 _VARIABLE = [
@@ -181,9 +185,12 @@ class ApiModel:
     def shared(self, where: str, key: str) -> bool:
         keys = self.families[(where, family(key))]
         callers: set[str] = set()
+        most = 0
         for each in keys:
             callers |= self.partitions[(where, each)].callers
-        return len(keys) < len(callers)
+            most = max(most, len(self.partitions[(where, each)].callers))
+        numbered = all(_SHARD.search(each) for each in keys)
+        return most > SUBJECT_CALLERS or (numbered and len(keys) < len(callers))
 
     def hottest_item(self) -> tuple[tuple[str, str], float] | None:
         table_writes = sum(use.write_units for use in self.items.values())

@@ -34,6 +34,16 @@ def hottest_item(model: ApiModel) -> str:
     return f"{family(key)} ({owner}) {share:.1%}"
 
 
+def hottest_shared(model: ApiModel) -> str:
+    """The lowest ceiling any shared item or partition sets (writes, reads or transactions), and which."""
+    found = [c for c in model.ceilings if c.subject and c.what.startswith("DynamoDB")]
+    if not found:
+        return "none"
+    lowest = min(found, key=lambda ceiling: ceiling.requests_per_second)
+    kind = lowest.what.rsplit(" ", 1)[-1] if "partition" in lowest.what else "transactions"
+    return f"{lowest.subject} ({kind}): {rate(lowest.requests_per_second)}"
+
+
 def needed(models: Sequence[ApiModel], target: float = TARGET) -> dict[str, int]:
     """Each throttling parameter's smallest value that carries `target` requests/s of every API's mix."""
     found: dict[str, int] = {}
@@ -88,14 +98,14 @@ def together(models: Sequence[ApiModel]) -> str:
 def table(models: Sequence[ApiModel], target: float = TARGET) -> str:
     rows = [
         "| API | requests (users) | Lambda ms (estimated) | read units / request | write units / request "
-        "| DynamoDB $ / million requests | hottest item: share of writes | busiest shared partition: its ceiling "
-        "| ceiling, requests/s | set by | with the template's throttles | set by |",
+        "| DynamoDB $ / million requests | hottest item: share of writes "
+        "| lowest ceiling a shared item or partition sets | ceiling, requests/s | set by "
+        "| with the template's throttles | set by |",
         "|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|---|",
     ]
     for model in models:
         n = model.requests
-        partition = next((c for c in model.ceilings if c.what.endswith("partition, writes")), None)
-        busiest = f"{partition.subject}: {rate(partition.requests_per_second)}" if partition else "none"
+        busiest = hottest_shared(model)
         rows.append(
             f"| {model.api} | {n:,} ({len(model.callers)}) | {model.mean_ms:.0f} | {model.read_units / n:.2f} "
             f"| {model.write_units / n:.2f} | {model.cost_per_million:.2f} | {hottest_item(model)} | {busiest} "

@@ -118,7 +118,7 @@ def test_a_sign_up_answers_the_count_its_environment_read_plus_its_own_without_r
         assert (answer, reads) == (seen + 1, [])
         assert waitlist.count().count == seen + 1
         time.sleep(waitlist.CACHE_SECONDS)
-    else:  # a machine too slow for the second: it read the count again, with both sign-ups
+    else:  # a machine too slow for the second: it read the count again first (the other sign-up), then added its own
         assert (answer, reads) == (seen + 2, ["BatchGetItem"])
     # And once the second has passed, the count has both
     assert waitlist.count().count == seen + 2

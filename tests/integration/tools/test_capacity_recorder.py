@@ -53,4 +53,5 @@ def test_every_client_botocore_creates_records_its_calls_with_their_units(record
         "198.51.100.7",
         {"dynamodb": 2},
     )
-    assert done["first"] is True and done["cpu_ms"] <= done["ms"]
+    # CPU time is the whole process's (a Lambda environment's vCPU serves all its threads): it can pass the wall clock
+    assert done["first"] is True and done["cpu_ms"] > 0 and done["ms"] > 0

@@ -187,3 +187,27 @@ def test_throttles_the_template_sets_are_parameters_the_design_ceiling_leaves_ou
     }
     raised = Template(overrides={name: str(value) for name, value in defaults.needed(1000).items()})
     assert model.analyse("invoice_api", records, raised).ceiling.requests_per_second == pytest.approx(1000)
+
+
+def read_all_shards(number: int) -> dict[str, Any]:
+    keys = [{"pk": s(f"COUNTER#waitlist#{shard:02d}"), "sk": s("COUNT")} for shard in range(64)]
+    found = accesses("BatchGetItem", {"RequestItems": {"CinqTable": {"Keys": keys}}}, {})
+    return {
+        "type": "call",
+        "invocation": f"i{number}",
+        "function": "CinqWaitlistCountFunction",
+        "operation": "BatchGetItem",
+        "accesses": [access.as_json() for access in found],
+    }
+
+
+def test_keys_many_users_touch_are_shared_even_when_a_small_sample_leaves_most_of_a_family_unfilled():
+    # Given six visitors who each read the 64 waitlist shards (more keys than callers), and conversations of two
+    records = [r for n in range(6) for r in (invocation(n, f"127.0.0.{n + 2}"), read_all_shards(n))]
+    for n in range(6, 12):
+        pair = f"CONV#u{n // 2}#u{n // 2 + 100}"
+        records += [invocation(n, f"127.0.0.{(n // 2) + 2}" if n % 2 else f"127.0.1.{n}"), sign_up(n, pair)]
+    analysed = model.analyse("cinq", records, Template())
+    # Then a shard six callers read is shared (more than one subject's five), a conversation is its pair's own
+    assert analysed.shared("CinqTable", "COUNTER#waitlist#17")
+    assert not analysed.shared("CinqTable", "CONV#u3#u103")
