@@ -14,6 +14,8 @@ LNBITS    := .tools/lnbits
 SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
+# `make test`'s xdist workers: the stack, build and contract groups each stay on one (tests/conftest.py).
+TEST_WORKERS ?= 2
 CONSTRAINTS := layers/shared/constraints.txt
 
 .PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench capacity chaos fuzz deploy seed pr lock upgrade clean
@@ -67,7 +69,7 @@ invoke: $(VENV)/.installed ## like sam local invoke, without Docker: make invoke
 		$(if $(PARAMS),--parameter-overrides "$(PARAMS)")
 
 test: tools lint ## the whole suite: lint, unit, integration, contract, policy, sam validate + build, e2e, fuzz, browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed ## unit tests only (no sockets)
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

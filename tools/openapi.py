@@ -42,7 +42,7 @@ def build(api_name: str, template: Template | None = None) -> dict[str, Any]:
 
 def _use_error_envelope(document: dict[str, Any], errors: dict[int, Any]) -> None:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    for name in ("HTTPValidationError", "ValidationError"):
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):  # our envelopes answer those
         schemas.pop(name, None)
     for model in errors.values():
         schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -18,18 +18,7 @@ from bank2xls.settings import settings
 from shared.cookies import expired_cookie, read_cookies, session_cookie
 from shared.errors import DomainError
 from shared.http import source_ip
-from shared.resolver import ApiResolver, api_resolver, cors_config
-from shared.settings import CorsSettings
-
-ALLOWED_HEADERS = [
-    "Content-Type",
-    "X-Amz-Date",
-    "Authorization",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-    "X-Request-Id",
-    "X-Idempotency-Key",
-]
+from shared.resolver import ApiResolver, api_resolver
 
 
 class ErrorBody(BaseModel):
@@ -58,7 +47,6 @@ def invalid_request(problems: Sequence[Any]) -> DomainError:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=ALLOWED_HEADERS, credentials=True),
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
     unavailable=errors.ServiceUnavailable,

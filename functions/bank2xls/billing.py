@@ -13,6 +13,7 @@ import stripe
 
 from bank2xls.errors import AlreadySubscribed, PlanUnknown, StripeError
 from bank2xls.models import CustomerItem, UserItem
+from bank2xls.schemas import Invoice
 from bank2xls.settings import Plan, settings
 from shared.dynamo import applied
 from shared.observability import logger
@@ -37,7 +38,7 @@ def plan(plan_id: str) -> Plan:
 
 def checkout_url(user_id: str, plan_id: str) -> str:
     chosen = plan(plan_id)
-    if UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).subscription_status == "active":
+    if UserItem.of(user_id, consistent_read=True).subscription_status == "active":
         raise AlreadySubscribed()  # a second checkout would bill twice
     customer = customer_for(user_id)
     app_url = settings().app_url.rstrip("/")
@@ -74,22 +75,22 @@ def portal_url(user_id: str) -> str:
     return str(session.url)
 
 
-def invoices(user_id: str) -> list[dict[str, Any]]:
-    user = UserItem.get(f"USER#{user_id}", "PROFILE")
+def invoices(user_id: str) -> list[Invoice]:
+    user = UserItem.of(user_id)
     if not user.stripe_customer_id:
         return []
     found = _call(
         lambda: client().v1.invoices.list(params={"customer": user.stripe_customer_id, "limit": INVOICES_SHOWN})
     )
     return [
-        {
-            "id": invoice.id,
-            "amount": invoice.amount_paid if invoice.status == "paid" else invoice.amount_due,
-            "currency": invoice.currency,
-            "status": invoice.status,
-            "created": iso(datetime.fromtimestamp(invoice.created, UTC)),
-            "invoiceUrl": invoice.hosted_invoice_url,
-        }
+        Invoice(
+            id=str(invoice.id),
+            amount=invoice.amount_paid if invoice.status == "paid" else invoice.amount_due,
+            currency=invoice.currency,
+            status=invoice.status,
+            created=iso(datetime.fromtimestamp(invoice.created, UTC)),
+            invoiceUrl=invoice.hosted_invoice_url,
+        )
         for invoice in found.data
     ]
 
@@ -98,7 +99,7 @@ def customer_for(user_id: str) -> str:
     """The user's Stripe customer, created once (a conditional write settles concurrent first calls). The
     idempotency key makes a retry after a failure (of Stripe's answer, or of our writes) get the same customer
     for 24 hours rather than a second one."""
-    user = UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
+    user = UserItem.of(user_id, consistent_read=True)
     if user.stripe_customer_id:
         return user.stripe_customer_id
     customer = _call(
@@ -107,7 +108,7 @@ def customer_for(user_id: str) -> str:
             options={"idempotency_key": f"bank2xls-customer-{user_id}"},
         )
     )
-    CustomerItem(f"CUSTOMER#{customer.id}", "USER", user_id=user_id).save()
+    CustomerItem(*CustomerItem.key(customer.id), user_id=user_id).save()
     if applied(
         lambda: user.update(
             actions=[UserItem.stripe_customer_id.set(customer.id)],
@@ -115,7 +116,7 @@ def customer_for(user_id: str) -> str:
         )
     ):
         return str(customer.id)
-    return str(UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).stripe_customer_id)
+    return str(UserItem.of(user_id, consistent_read=True).stripe_customer_id)
 
 
 def health() -> bool:

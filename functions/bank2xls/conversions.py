@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bank2xls.models import ConversionItem
+from bank2xls.schemas import Conversion
 from shared.timefmt import iso_millis as iso
 
 MAX_LIMIT = 100
 
 
-def history(user_id: str, limit: int) -> list[dict[str, Any]]:
-    items = ConversionItem.query(
-        f"CONVERSIONS#{user_id}", scan_index_forward=False, limit=min(limit, MAX_LIMIT), consistent_read=True
-    )
+def history(user_id: str, limit: int) -> list[Conversion]:
     return [
-        {
-            "conversionId": item.conversion_id,
-            "userId": item.user_id,
-            "sessionId": item.session_id,
-            "type": item.type,
-            "cost": int(item.cost),
-            "status": item.status,
-            "createdAt": iso(item.created_at),
-            "metadata": item.metadata.as_dict() if item.metadata else {},
-        }
-        for item in items
+        Conversion(
+            conversionId=item.conversion_id,
+            userId=item.user_id,
+            sessionId=item.session_id,
+            type=item.type,
+            cost=int(item.cost),
+            status=item.status,
+            createdAt=iso(item.created_at),
+            metadata=item.metadata.as_dict() if item.metadata else {},
+        )
+        for item in ConversionItem.newest(user_id, min(limit, MAX_LIMIT))
     ]

@@ -16,6 +16,7 @@ from enum import Enum
 from time import sleep
 from typing import Any
 
+from pydantic import TypeAdapter
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -27,6 +28,16 @@ from bank2xls.errors import (
     InternalError,
 )
 from bank2xls.models import ConsumeRecord, ConversionItem, FreeDailyItem, UserItem
+from bank2xls.schemas import (
+    AnonymousBalance,
+    AuthenticatedBalance,
+    Consumed,
+    FreeConsumed,
+    FreeDaily,
+    PaidConsumed,
+    PaidCredits,
+    Subscription,
+)
 from bank2xls.sessions import Caller
 from shared.dynamo import conflicted, connection, failed_conditions
 from shared.observability import metrics
@@ -34,69 +45,71 @@ from shared.timefmt import iso_millis as iso
 
 FREE_DAILY_LIMIT = 1
 MAX_ATTEMPTS = 25  # optimistic retries when concurrent debits touch the same balance
+_ANSWER: TypeAdapter[Consumed] = TypeAdapter(Consumed)  # a replayed answer, from its stored map
 
 
-def balance(caller: Caller) -> dict[str, Any]:
+def balance(caller: Caller) -> AnonymousBalance | AuthenticatedBalance:
     if caller.user_id is None:
         today = datetime.now(UTC).date()
-        used = _free_used(caller.session_id, today)
-        return {
-            "mode": "anonymous",
-            "freeDaily": {
-                "limit": FREE_DAILY_LIMIT,
-                "usedToday": int(used),
-                "remaining": FREE_DAILY_LIMIT - int(used),
-                "resetAt": iso(datetime.combine(today + timedelta(days=1), time(), UTC)),
-            },
-        }
-    user = UserItem.get(f"USER#{caller.user_id}", "PROFILE", consistent_read=True)
-    return {
-        "mode": "authenticated",
-        "paidCredits": {"balance": int(user.balance), "lastUpdate": iso(user.balance_updated_at or user.created_at)},
-        "subscription": {
-            "status": user.subscription_status or "none",
-            "planId": user.plan_id,
-            "nextInvoiceAt": iso(user.next_invoice_at) if user.next_invoice_at else None,
-            "endsAt": iso(user.subscription_ends_at) if user.subscription_ends_at else None,
-        },
-        "rollover": True,
-    }
+        used = int(_free_used(caller.session_id, today))
+        free = FreeDaily(
+            limit=FREE_DAILY_LIMIT,
+            usedToday=used,
+            remaining=FREE_DAILY_LIMIT - used,
+            resetAt=iso(datetime.combine(today + timedelta(days=1), time(), UTC)),
+        )
+        return AnonymousBalance(mode="anonymous", freeDaily=free)
+    user = UserItem.of(caller.user_id, consistent_read=True)
+    return AuthenticatedBalance(
+        mode="authenticated",
+        paidCredits=PaidCredits(balance=int(user.balance), lastUpdate=iso(user.balance_updated_at or user.created_at)),
+        subscription=Subscription(
+            status=user.subscription_status or "none",
+            planId=user.plan_id,
+            nextInvoiceAt=iso(user.next_invoice_at) if user.next_invoice_at else None,
+            endsAt=iso(user.subscription_ends_at) if user.subscription_ends_at else None,
+        ),
+        rollover=True,
+    )
 
 
 def consume(
     caller: Caller, reason: str, amount: int, request_id: str | None, metadata: dict[str, Any] | None
-) -> dict[str, Any]:
+) -> Consumed:
     fingerprint = hashlib.sha256(json.dumps([reason, amount, metadata], sort_keys=True).encode()).hexdigest()
     owner = caller.user_id or caller.session_id
     record = None
     if request_id:
-        record = ConsumeRecord(f"IDEMPOTENCY#{owner}#{request_id}", "CONSUME", fingerprint=fingerprint)
+        record = ConsumeRecord(*ConsumeRecord.key(owner, request_id), fingerprint=fingerprint)
     if record is not None and (replayed := _replay(record)) is not None:
         return replayed
+    conversion_id, created_at = f"conv_{secrets.token_hex(8)}", datetime.now(UTC)
     conversion = ConversionItem(
-        conversion_id=f"conv_{secrets.token_hex(8)}",
+        *ConversionItem.key(owner, created_at, conversion_id),
+        conversion_id=conversion_id,
         user_id=caller.user_id,
         session_id=caller.session_id,
         type=reason.removesuffix("_conversion") or reason,
         cost=amount,
         status="success",
-        created_at=datetime.now(UTC),
+        created_at=created_at,
         metadata=metadata or None,
     )
-    conversion.pk = f"CONVERSIONS#{owner}"
-    conversion.sk = f"{iso(conversion.created_at)}#{conversion.conversion_id}"
     if caller.user_id is None:
         return _consume_free(caller, amount, record, conversion)
     return _consume_paid(caller.user_id, amount, record, conversion)
 
 
-def _consume_free(caller: Caller, amount: int, record: ConsumeRecord | None, conversion: ConversionItem) -> dict:
+def _consume_free(caller: Caller, amount: int, record: ConsumeRecord | None, conversion: ConversionItem) -> Consumed:
     today = datetime.now(UTC).date()
     if amount > FREE_DAILY_LIMIT:
         raise DailyQuotaExceeded()
-    result = {"debited": amount, "type": "free-daily", "date": today.isoformat(), "remainingToday": 0}
-    free = _free_item(caller.session_id, today)
-    free.used_at = datetime.now(UTC)
+    result = FreeConsumed(debited=amount, type="free-daily", date=today.isoformat(), remainingToday=0)
+    free = FreeDailyItem(
+        *FreeDailyItem.key(caller.session_id, today),
+        used_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(days=2),
+    )
     for attempt in range(MAX_ATTEMPTS):
         outcome = _transact(
             record, result, conversion, lambda tx: tx.save(free, condition=FreeDailyItem.pk.does_not_exist())
@@ -112,16 +125,16 @@ def _consume_free(caller: Caller, amount: int, record: ConsumeRecord | None, con
     return _gave_up(record)
 
 
-def _consume_paid(user_id: str, amount: int, record: ConsumeRecord | None, conversion: ConversionItem) -> dict:
+def _consume_paid(user_id: str, amount: int, record: ConsumeRecord | None, conversion: ConversionItem) -> Consumed:
     entry_id = f"entry_{secrets.token_hex(8)}"
     for attempt in range(MAX_ATTEMPTS):
-        user = UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
+        user = UserItem.of(user_id, consistent_read=True)
         current = int(user.balance)
         if current < amount:
             if record is not None and (replayed := _replay(record)) is not None:
                 return replayed  # a concurrent request with this requestId spent it: its answer is ours
             raise InsufficientFunds()
-        result = {"debited": amount, "newBalance": current - amount, "entryId": entry_id}
+        result = PaidConsumed(debited=amount, newBalance=current - amount, entryId=entry_id)
         outcome = _transact(
             record,
             result,
@@ -151,14 +164,14 @@ class Outcome(Enum):
     CONFLICT = "DynamoDB cancelled it for a concurrent transaction on the same item: retry"
 
 
-def _transact(record: ConsumeRecord | None, result: dict, conversion: ConversionItem, debit: Any) -> Outcome:
+def _transact(record: ConsumeRecord | None, result: Consumed, conversion: ConversionItem, debit: Any) -> Outcome:
     """Idempotency record + conversion + debit, all or nothing."""
     try:
         with TransactWrite(connection=connection()) as transaction:
             # pynamodb sends puts before updates whatever the order they are added in:
             # the record goes first, so its cancellation reason is always the first one.
             if record is not None:
-                record.result = result
+                record.result = result.model_dump()
                 transaction.save(record, condition=ConsumeRecord.pk.does_not_exist())
             transaction.save(conversion)
             debit(transaction)
@@ -172,17 +185,17 @@ def _transact(record: ConsumeRecord | None, result: dict, conversion: Conversion
     return Outcome.DONE
 
 
-def _replay(record: ConsumeRecord) -> dict[str, Any] | None:
+def _replay(record: ConsumeRecord) -> Consumed | None:
     try:
         stored = ConsumeRecord.get(record.pk, record.sk, consistent_read=True)
     except ConsumeRecord.DoesNotExist:
         return None
     if stored.fingerprint != record.fingerprint:
         raise IdempotencyConflict()
-    return stored.result.as_dict()
+    return _ANSWER.validate_python(stored.result.as_dict())
 
 
-def _replay_or_in_flight(record: ConsumeRecord | None) -> dict[str, Any]:
+def _replay_or_in_flight(record: ConsumeRecord | None) -> Consumed:
     """A concurrent request with the same requestId won the transaction: answer what it answered."""
     replayed = _replay(record) if record is not None else None
     if replayed is None:
@@ -190,7 +203,7 @@ def _replay_or_in_flight(record: ConsumeRecord | None) -> dict[str, Any]:
     return replayed
 
 
-def _gave_up(record: ConsumeRecord | None) -> dict[str, Any]:
+def _gave_up(record: ConsumeRecord | None) -> Consumed:
     """Every attempt collided with concurrent debits."""
     if record is not None:
         return _replay_or_in_flight(record)  # the one that kept winning may be this very requestId
@@ -204,13 +217,7 @@ def _pause(attempt: int) -> None:
 
 def _free_used(session_id: str, day: date) -> bool:
     try:
-        FreeDailyItem.get(f"FREE#{session_id}#{day.isoformat()}", "FREE", consistent_read=True)
+        FreeDailyItem.get(*FreeDailyItem.key(session_id, day), consistent_read=True)
     except FreeDailyItem.DoesNotExist:
         return False
     return True
-
-
-def _free_item(session_id: str, day: date) -> FreeDailyItem:
-    return FreeDailyItem(
-        f"FREE#{session_id}#{day.isoformat()}", "FREE", expires_at=datetime.now(UTC) + timedelta(days=2)
-    )

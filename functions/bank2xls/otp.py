@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from bank2xls.errors import InvalidEmail, OtpConsumed, OtpExpired, OtpInvalid, OtpRateLimited
-from bank2xls.models import EmailItem, OtpItem, UserItem
+from bank2xls.models import EmailItem, OtpItem, UserItem, otp_rate_key
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
 from shared import emails, outages, ratelimit
@@ -42,8 +42,7 @@ def request_code(raw_email: str, caller: Caller) -> None:
         code = new_digits(6)
         now = datetime.now(UTC)
         OtpItem(
-            f"OTP#{email}",
-            "OTP",
+            *OtpItem.key(email),
             code_hash=_hash(email, code),
             valid_until=now + CODE_LIFETIME,
             expires_at=now + timedelta(days=1),  # kept a day to tell "expired" from "unknown"
@@ -94,7 +93,7 @@ def verify_code(raw_email: str, code: str, caller: Caller) -> tuple[str, bool]:
 
 def _current(email: str) -> OtpItem:
     try:
-        return OtpItem.get(f"OTP#{email}", "OTP", consistent_read=True)
+        return OtpItem.get(*OtpItem.key(email), consistent_read=True)
     except OtpItem.DoesNotExist:
         raise OtpInvalid() from None
 
@@ -112,12 +111,12 @@ def _why_not_counted(email: str, code_hash: str) -> Exception:
 def _count_request(email: str, caller: Caller) -> list[ratelimit.Window]:
     """The hits counted (to give back if the code is not sent); raises OtpRateLimited over a limit."""
     table = settings().table_name
-    per_email = ratelimit.hit(table, {"pk": f"RATE#otp-email#{email}", "sk": "RATE"}, PER_EMAIL_PER_HOUR, 3600)
+    per_email = ratelimit.hit(table, otp_rate_key("email", email), PER_EMAIL_PER_HOUR, 3600)
     caller.headers.update(per_email.headers)
     if not per_email.allowed:
         raise OtpRateLimited(headers=per_email.headers)
     try:
-        per_ip = ratelimit.hit(table, {"pk": f"RATE#otp-ip#{caller.source_ip}", "sk": "RATE"}, PER_IP_PER_DAY, 86400)
+        per_ip = ratelimit.hit(table, otp_rate_key("ip", caller.source_ip), PER_IP_PER_DAY, 86400)
     except Exception:
         _refund([per_email])
         raise
@@ -140,8 +139,8 @@ def _refund(windows: list[ratelimit.Window]) -> None:
 def _user_for(email: str) -> tuple[str, bool]:
     """The account of this address, created with its e-mail claim in one transaction if new."""
     user_id = f"user_{secrets.token_hex(8)}"
-    claim = EmailItem(f"EMAIL#{email}", "USER", user_id=user_id)
-    user = UserItem(f"USER#{user_id}", "PROFILE", user_id=user_id, email=email, created_at=datetime.now(UTC))
+    claim = EmailItem(*EmailItem.key(email), user_id=user_id)
+    user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, created_at=datetime.now(UTC))
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(claim, condition=EmailItem.pk.does_not_exist())
@@ -149,7 +148,7 @@ def _user_for(email: str) -> tuple[str, bool]:
     except TransactWriteError as exc:
         if failed_conditions(exc, 2) is None:
             raise
-        return EmailItem.get(f"EMAIL#{email}", "USER", consistent_read=True).user_id, False
+        return EmailItem.get(*EmailItem.key(email), consistent_read=True).user_id, False
     return user_id, True
 
 

@@ -118,6 +118,10 @@ class PaidConsumed(BaseModel):
     entryId: str
 
 
+# A debit's answer: the free daily credit, or paid credits. (Validated in this order: a paid answer has no `type`.)
+Consumed = FreeConsumed | PaidConsumed
+
+
 class CheckoutRequest(BaseModel):
     planId: Text = Field(max_length=64, description="A configured plan, e.g. monthly_100.")
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from bank2xls.errors import Forbidden
 from bank2xls.models import AuthItem, SessionItem
 from shared.dynamo import applied
-from shared.tokens import new_token, token_hash
+from shared.tokens import new_token
 
 SESSION_COOKIE, AUTH_COOKIE = "pg1_session", "pg1_auth"
 SESSION_LIFETIME = timedelta(days=7)
@@ -25,8 +25,8 @@ class Caller:
     session_id: str
     source_ip: str
     user_id: str | None = None
-    auth_key: str | None = None
-    session_key: str | None = None
+    auth_key: tuple[str, str] | None = None
+    session_key: tuple[str, str] | None = None
     new_cookies: dict[str, tuple[str, timedelta]] = field(default_factory=dict)
     cleared_cookies: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
@@ -42,10 +42,10 @@ def identify(session_token: str | None, auth_token: str | None, source_ip: str) 
     if session is None:
         caller = _new_session(source_ip, now)
     else:
-        caller = Caller(session_id=session.session_id, source_ip=source_ip, session_key=session.pk)
+        caller = Caller(session_id=session.session_id, source_ip=source_ip, session_key=(session.pk, session.sk))
     auth = _valid(AuthItem, auth_token, now)
     if isinstance(auth, AuthItem):
-        caller.user_id, caller.auth_key = auth.user_id, auth.pk
+        caller.user_id, caller.auth_key = auth.user_id, (auth.pk, auth.sk)
     return caller
 
 
@@ -61,8 +61,7 @@ def sign_in(caller: Caller, user_id: str) -> None:
     token = new_token()
     now = datetime.now(UTC)
     AuthItem(
-        f"AUTH#{token_hash(token)}",
-        "AUTH",
+        *AuthItem.key(token),
         user_id=user_id,
         session_id=caller.session_id,
         valid_until=now + AUTH_LIFETIME,
@@ -75,9 +74,9 @@ def sign_in(caller: Caller, user_id: str) -> None:
 def sign_out(caller: Caller) -> None:
     """Ends the signed-in and the browser session server-side; the answer clears both cookies."""
     if caller.auth_key:
-        AuthItem(caller.auth_key, "AUTH").delete()
+        AuthItem(*caller.auth_key).delete()
     if caller.session_key:
-        SessionItem(caller.session_key, "SESSION").delete()
+        SessionItem(*caller.session_key).delete()
     caller.user_id = None
     caller.new_cookies.clear()
     caller.cleared_cookies += [SESSION_COOKIE, AUTH_COOKIE]
@@ -88,9 +87,8 @@ def _valid(
 ) -> SessionItem | AuthItem | None:
     if not token or len(token) > 100:
         return None
-    prefix = "SESSION" if model is SessionItem else "AUTH"
     try:
-        item = model.get(f"{prefix}#{token_hash(token)}", prefix)
+        item = model.get(*model.key(token))
     except model.DoesNotExist:
         return None
     return item if item.valid_until > now else None
@@ -104,20 +102,19 @@ def _new_session(source_ip: str, now: datetime) -> Caller:
 
 def _rotate_session(caller: Caller) -> None:
     if caller.session_key:
-        SessionItem(caller.session_key, "SESSION").delete()
+        SessionItem(*caller.session_key).delete()
     _issue_session_token(caller, datetime.now(UTC))
 
 
 def _issue_session_token(caller: Caller, now: datetime) -> None:
     token = new_token()
     session = SessionItem(
-        f"SESSION#{token_hash(token)}",
-        "SESSION",
+        *SessionItem.key(token),
         session_id=caller.session_id,
         created_at=now,
         valid_until=now + SESSION_LIFETIME,
         expires_at=now + SESSION_LIFETIME,
     )
     applied(lambda: session.save(condition=SessionItem.pk.does_not_exist()))
-    caller.session_key = session.pk
+    caller.session_key = (session.pk, session.sk)
     caller.new_cookies[SESSION_COOKIE] = (token, SESSION_LIFETIME)

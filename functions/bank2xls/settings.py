@@ -5,7 +5,7 @@ from functools import cache
 from pydantic import BaseModel, Field, Json
 
 from shared.lifecycle import at_init
-from shared.settings import BucketSettings, CorsSettings, MailSettings, StripeSettings, TableSettings
+from shared.settings import BucketSettings, MailSettings, StripeSettings, TableSettings
 
 
 class Plan(BaseModel):
@@ -16,7 +16,7 @@ class Plan(BaseModel):
     name: str = ""
 
 
-class Bank2xlsSettings(TableSettings, BucketSettings, MailSettings, StripeSettings, CorsSettings):
+class Bank2xlsSettings(TableSettings, BucketSettings, MailSettings, StripeSettings):
     plans: Json[dict[str, Plan]]
     otp_pepper_secret: str
     secure_cookies: bool = True

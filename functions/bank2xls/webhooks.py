@@ -45,7 +45,7 @@ def _checkout_completed(event: dict[str, Any]) -> None:
     customer = session.get("customer")
     if not user_id or not customer or not _user_exists(user_id):
         return _acknowledge(event)
-    user = UserItem(f"USER#{user_id}", "PROFILE")
+    user = UserItem(*UserItem.key(user_id))
     actions: list[Action] = [UserItem.stripe_customer_id.set(customer)]
     if session.get("subscription"):
         actions.append(UserItem.subscription_id.set(session["subscription"]))
@@ -53,7 +53,7 @@ def _checkout_completed(event: dict[str, Any]) -> None:
         actions.append(UserItem.plan_id.set(plan_id))
 
     def effect(transaction: TransactWrite) -> None:
-        transaction.save(CustomerItem(f"CUSTOMER#{customer}", "USER", user_id=user_id))
+        transaction.save(CustomerItem(*CustomerItem.key(customer), user_id=user_id))
         transaction.update(user, actions=actions)
 
     _once(event, effect)
@@ -71,10 +71,10 @@ def _invoice_paid(event: dict[str, Any]) -> None:
         logger.warning("paid invoice for an unknown plan", extra={"invoice": invoice.get("id")})
         return _acknowledge(event)
     credits = settings().plans[plan_id].credits
-    user = UserItem(f"USER#{user_id}", "PROFILE")
+    user = UserItem(*UserItem.key(user_id))
     # The subscription was just read from Stripe: its state is current, whatever order the events arrive in.
     state = _subscription_state(subscription, ended=subscription.get("status") == "canceled")
-    grant = InvoiceCreditItem(f"STRIPE_INVOICE#{invoice['id']}", "CREDITED", user_id=user_id, credits=credits)
+    grant = InvoiceCreditItem(*InvoiceCreditItem.key(invoice["id"]), user_id=user_id, credits=credits)
 
     def effect(transaction: TransactWrite) -> None:
         transaction.save(grant, condition=InvoiceCreditItem.pk.does_not_exist())
@@ -108,7 +108,7 @@ def _subscription_changed(event: dict[str, Any]) -> None:
     ]
     if plan_id := (subscription.get("metadata") or {}).get("planId"):
         actions.append(UserItem.plan_id.set(plan_id))
-    user = UserItem(f"USER#{user_id}", "PROFILE")
+    user = UserItem(*UserItem.key(user_id))
 
     def effect(transaction: TransactWrite) -> None:
         # Events can arrive out of order: an older one never overwrites a newer state.
@@ -144,7 +144,7 @@ def _acknowledge(event: dict[str, Any]) -> None:
 
 def _once(event: dict[str, Any], effect: Effect) -> bool:
     """Apply `effect` with the event's record; False if the event was seen before or its effect no longer applies."""
-    record = StripeEventItem(f"STRIPE_EVENT#{event['id']}", "EVENT", type=event.get("type", ""))
+    record = StripeEventItem(*StripeEventItem.key(event["id"]), type=event.get("type", ""))
     record.processed_at = datetime.now(UTC)
     try:
         with TransactWrite(connection=connection()) as transaction:
@@ -165,7 +165,7 @@ def _once(event: dict[str, Any], effect: Effect) -> bool:
 
 def _user_exists(user_id: str) -> bool:
     try:
-        UserItem.get(f"USER#{user_id}", "PROFILE")
+        UserItem.of(user_id)
     except UserItem.DoesNotExist:
         return False
     return True
@@ -175,7 +175,7 @@ def _user_of_customer(customer: str | None) -> str | None:
     if not customer:
         return None
     try:
-        return str(CustomerItem.get(f"CUSTOMER#{customer}", "USER").user_id)
+        return str(CustomerItem.get(*CustomerItem.key(customer)).user_id)
     except CustomerItem.DoesNotExist:
         return None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -24,6 +23,7 @@ from cinq.errors import (
     WeakPassword,
 )
 from cinq.models import EmailOwner, GiftCode, RefreshToken, Unread, User
+from cinq.schemas import LoggedIn, Registered, RegisteredUser, Session, SessionUser
 from cinq.settings import settings
 from shared import jwt_tokens
 from shared.dynamo import connection, failed_conditions
@@ -36,7 +36,7 @@ from shared.tokens import new_token, token_hash
 PASSWORD_RULE = re.compile(r"(?=.*[A-Za-z])(?=.*\d).{8,}")
 
 
-def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
+def register(raw_email: str, password: str, gift_code: str) -> Registered:
     email = normalize_email(raw_email)
     if not PASSWORD_RULE.fullmatch(password) or len(password) > 256:
         raise WeakPassword()
@@ -46,23 +46,14 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
         raise UnknownGiftCode() from None
     now = datetime.now(UTC)
     user_id = str(uuid.uuid4())
-    user = User(
-        f"USER#{user_id}",
-        "PROFILE",
-        user_id=user_id,
-        email=email,
-        password_hash=hash_password(password),
-        created_at=now,
-    )
+    user = User.new(user_id, email, hash_password(password), now)
     # The code opens one account: an active one, or one redeemed earlier for this very address.
     code_condition = gifts.usable_condition(now) | (
         (GiftCode.status == "redeemed") & (GiftCode.redeemed_email == email) & GiftCode.account_id.does_not_exist()
     )
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.save(
-                EmailOwner(f"EMAIL#{email}", "USER", user_id=user_id), condition=EmailOwner.pk.does_not_exist()
-            )
+            transaction.save(EmailOwner.new(email, user_id), condition=EmailOwner.pk.does_not_exist())
             transaction.save(user)
             transaction.update(
                 gift,
@@ -83,7 +74,7 @@ def register(raw_email: str, password: str, gift_code: str) -> dict[str, Any]:
         gifts.refuse_unusable(gifts.find(gift_code))
         raise CodeRedeemed() from None  # redeemed for another address, or just now
     metrics.add_metric(name="AccountsRegistered", unit="Count", value=1)
-    return {"id": user_id, "email": email, "created_at": iso(now)}
+    return Registered(user=RegisteredUser(id=user_id, email=email, created_at=iso(now)))
 
 
 def login_subject(raw_email: str) -> str:
@@ -94,7 +85,7 @@ def login_subject(raw_email: str) -> str:
         return raw_email.strip().lower()
 
 
-def login(raw_email: str, password: str) -> dict[str, Any]:
+def login(raw_email: str, password: str) -> LoggedIn:
     try:
         email = normalize_email(raw_email)
     except InvalidEmail:
@@ -110,36 +101,31 @@ def login(raw_email: str, password: str) -> dict[str, Any]:
     )
     refresh = new_token()
     valid_until = datetime.now(UTC) + timedelta(days=config.refresh_token_days)
-    RefreshToken(
-        f"REFRESH#{token_hash(refresh)}", "TOKEN", user_id=user.user_id, valid_until=valid_until, expires_at=valid_until
-    ).save()
-    return {
-        "success": True,
-        "session": {
-            "access_token": access.token,
-            "refresh_token": refresh,
-            "expires_at": access.expires_at,
-            "expires_in": access.expires_in,
-            "token_type": "bearer",
-        },
-        "user": {
-            "id": user.user_id,
-            "email": user.email,
-            "created_at": iso(user.created_at),
-            "contact_count": int(user.contact_count),
-            "contact_limit": CONTACT_LIMIT,
-            "unread_messages": unread_total(user.user_id),
-        },
-    }
+    RefreshToken.new(token_hash(refresh), user.user_id, valid_until).save()
+    return LoggedIn(
+        session=Session(
+            access_token=access.token,
+            refresh_token=refresh,
+            expires_at=access.expires_at,
+            expires_in=access.expires_in,
+        ),
+        user=SessionUser(
+            id=user.user_id,
+            email=user.email,
+            created_at=iso(user.created_at),
+            contact_count=int(user.contact_count),
+            contact_limit=CONTACT_LIMIT,
+            unread_messages=unread_total(user.user_id),
+        ),
+    )
 
 
 def unread_total(user_id: str) -> int:
-    return sum(int(item.value) for item in Unread.query(f"USER#{user_id}", Unread.sk.startswith("UNREAD#")))
+    return sum(int(item.value) for item in Unread.of(user_id))
 
 
 def _user_by_email(email: str) -> User | None:
     try:
-        owner = EmailOwner.get(f"EMAIL#{email}", "USER", consistent_read=True)
-        return User.get(f"USER#{owner.user_id}", "PROFILE", consistent_read=True)
+        return User.get_profile(EmailOwner.find(email).user_id)
     except (EmailOwner.DoesNotExist, User.DoesNotExist):
         return None

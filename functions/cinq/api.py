@@ -10,14 +10,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from cinq import bearer, errors
 from cinq.models import User
+from cinq.schemas import Failure
 from shared.errors import DomainError
 from shared.http import source_ip
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 # Every documented path, so the $default route can tell 405 (known path, other method) from 404.
 KNOWN_PATHS = (
@@ -36,13 +37,8 @@ BASES = ("/api/", "/.netlify/functions/")
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-class Failure(BaseModel):
-    success: bool = False
-    error: str
-    code: str | None = None
-    retryAfter: int | None = None
+# The successes of an operation that answers different models with different statuses: status -> model.
+Answers = Mapping[int, type[BaseModel]]
 
 
 def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
@@ -77,7 +73,6 @@ def unknown_route() -> DomainError:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=lambda: unknown_route(),
     unavailable=errors.ServiceUnavailable,
@@ -104,5 +99,18 @@ def ip() -> str:
     return source_ip(app.current_event.raw_event)
 
 
-def created(body: Mapping[str, Any], status: int = 201) -> Response[Any]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=dict(body))
+def documented(answers: Answers) -> dict[int, OpenAPIResponse]:
+    """The route's `responses` for its OpenAPI document."""
+    return {
+        status: {
+            "description": (model.__doc__ or model.__name__).strip(),
+            "content": {content_types.APPLICATION_JSON: {"model": model}},
+        }
+        for status, model in answers.items()
+    }
+
+
+def respond[Body: BaseModel](body: Body, answers: Answers) -> Response[Body]:
+    """`body` with the status its model has in `answers` (routes answering one model take `status_code`)."""
+    status = next(status for status, model in answers.items() if isinstance(body, model))
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)

@@ -20,7 +20,7 @@ def authenticate(authorization: str | None) -> User:
     """The caller of a bearer-protected endpoint: missing, malformed, expired or forged tokens are 401."""
     try:
         user_id = jwt_tokens.subject(get_secret(settings().jwt_secret_secret), jwt_tokens.bearer(authorization), ISSUER)
-        return User.get(f"USER#{user_id}", "PROFILE", consistent_read=True)
+        return User.get_profile(user_id)
     except (jwt_tokens.InvalidToken, User.DoesNotExist):
         raise Unauthorized() from None
     except PynamoDBException:

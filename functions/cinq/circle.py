@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from cinq.errors import AlreadyContact, ContactNotFound, LimitReached, SelfAdd, UserNotFound
 from cinq.models import Contact, EmailOwner, User
+from cinq.schemas import ContactView
 from shared.dynamo import connection, failed_conditions
 from shared.timefmt import iso_millis as iso
 from shared.validation import EmailAddress
@@ -19,19 +19,13 @@ CONTACT_LIMIT = 5
 
 
 def contacts(owner_id: str) -> list[Contact]:
-    return sorted(
-        Contact.query(f"USER#{owner_id}", Contact.sk.startswith("CONTACT#"), consistent_read=True),
-        key=lambda contact: contact.added_at,
+    return sorted(Contact.of(owner_id), key=lambda contact: contact.added_at)
+
+
+def describe(contact: Contact) -> ContactView:
+    return ContactView(
+        id=contact.contact_id, user_id=contact.user_id, email=contact.email, added_at=iso(contact.added_at)
     )
-
-
-def describe(contact: Contact) -> dict[str, Any]:
-    return {
-        "id": contact.contact_id,
-        "user_id": contact.user_id,
-        "email": contact.email,
-        "added_at": iso(contact.added_at),
-    }
 
 
 def add(owner: User, email: EmailAddress) -> tuple[Contact, int]:
@@ -39,24 +33,18 @@ def add(owner: User, email: EmailAddress) -> tuple[Contact, int]:
     if email == owner.email:
         raise SelfAdd()
     try:
-        friend = EmailOwner.get(f"EMAIL#{email}", "USER", consistent_read=True)
+        friend = EmailOwner.find(email)
     except EmailOwner.DoesNotExist:
         raise UserNotFound() from None
-    contact = Contact(
-        f"USER#{owner.user_id}",
-        f"CONTACT#{friend.user_id}",
-        contact_id=str(uuid.uuid4()),
-        owner_id=owner.user_id,
-        user_id=friend.user_id,
-        email=email,
-        added_at=datetime.now(UTC),
+    contact = Contact.new(
+        owner.user_id, friend.user_id, contact_id=str(uuid.uuid4()), email=email, added_at=datetime.now(UTC)
     )
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(contact, condition=Contact.sk.does_not_exist())
             # The limit is the owner's counter, never a count read before writing.
             transaction.update(
-                User(f"USER#{owner.user_id}", "PROFILE"),
+                User.ref(owner.user_id),
                 actions=[User.contact_count.add(1)],
                 condition=User.contact_count.does_not_exist() | (User.contact_count < CONTACT_LIMIT),
             )
@@ -76,7 +64,7 @@ def remove(owner_id: str, contact_id: str | None) -> Contact:
         with TransactWrite(connection=connection()) as transaction:
             transaction.delete(found, condition=Contact.sk.exists())
             transaction.update(
-                User(f"USER#{owner_id}", "PROFILE"),
+                User.ref(owner_id),
                 actions=[User.contact_count.add(-1)],
                 condition=User.contact_count > 0,
             )
@@ -88,12 +76,12 @@ def remove(owner_id: str, contact_id: str | None) -> Contact:
 
 
 def count(owner_id: str) -> int:
-    return int(User.get(f"USER#{owner_id}", "PROFILE", consistent_read=True).contact_count)
+    return int(User.get_profile(owner_id).contact_count)
 
 
 def in_circle(owner_id: str, other_user_id: str) -> bool:
     try:
-        Contact.get(f"USER#{owner_id}", f"CONTACT#{other_user_id}", consistent_read=True)
+        Contact.find(owner_id, other_user_id)
     except Contact.DoesNotExist:
         return False
     return True

@@ -20,10 +20,11 @@ def new_code() -> str:
     return "CINQ-" + "-".join(groups)
 
 
-def for_payment(payment_key: str) -> str:
+def for_payment(provider: str, payment_id: str) -> str:
     """The gift code of one payment: derived from its id with the gift pepper (domain-separated), so it can be
     mailed again without ever being stored. 60 bits, like a drawn code; unknowable without the pepper."""
-    digest = bytes.fromhex(keyed_hash(get_secret(settings().gift_pepper_secret), "cinq-purchase-code", payment_key))
+    payment = f"{provider}#{payment_id}"
+    digest = bytes.fromhex(keyed_hash(get_secret(settings().gift_pepper_secret), "cinq-purchase-code", payment))
     bits = int.from_bytes(digest[:8]) >> 4  # 60 bits: twelve characters of 5 bits from a 32-letter alphabet
     letters = "".join(ALPHABET[(bits >> (5 * (11 - index))) & 31] for index in range(12))
     return f"CINQ-{letters[:4]}-{letters[4:8]}-{letters[8:]}"
@@ -40,5 +41,6 @@ def prefix(code: str) -> str:
     return code[:9]  # CINQ-XXXX: enough to talk about a code, not to use it
 
 
-def key(code: str) -> str:
-    return f"GIFT#{keyed_hash(get_secret(settings().gift_pepper_secret), code)}"
+def digest(code: str) -> str:
+    """What the code is stored under (`models.GiftCode.key`): a keyed hash, useless without the pepper."""
+    return keyed_hash(get_secret(settings().gift_pepper_secret), code)

@@ -12,11 +12,27 @@ from pynamodb.expressions.update import Action
 from cinq import codes, money
 from cinq.errors import CodeExpired, CodeNotFound, CodeRedeemed, CodeRevoked, InvalidRequest, RedemptionRace
 from cinq.models import GiftCode
+from cinq.schemas import (
+    Discount,
+    GiftCreate,
+    GiftCreated,
+    GiftRedeemed,
+    GiftStatus,
+    GiftSummary,
+    GiftVerification,
+    Redemption,
+)
 from shared.dynamo import applied
 from shared.observability import metrics
 from shared.timefmt import iso_millis as iso
 
 RETENTION_AFTER_EXPIRY = timedelta(days=365)
+VERDICTS: dict[GiftStatus, str] = {
+    "active": "Gift code is valid and ready to use",
+    "redeemed": "Gift code has already been redeemed",
+    "expired": "Gift code has expired",
+    "revoked": "Gift code has been revoked",
+}
 
 
 def draft(
@@ -28,8 +44,7 @@ def draft(
     now = datetime.now(UTC)
     code = codes.normalize(code) if code else codes.new_code()
     gift = GiftCode(
-        codes.key(code),
-        "CODE",
+        *GiftCode.key(codes.digest(code)),
         gift_id=str(uuid.uuid4()),
         prefix=codes.prefix(code),
         amount_cents=amount_cents,
@@ -44,51 +59,47 @@ def draft(
     return code, gift
 
 
-def create(**fields: Any) -> tuple[str, GiftCode]:
+def issue(request: GiftCreate) -> GiftCreated:
+    """A code an administrator (or a service holding the API key) asked for."""
     for _ in range(5):  # two random 60-bit codes colliding is astronomically rare; retry anyway
-        code, gift = draft(**fields)
+        code, gift = draft(source="admin", **request.model_dump())
         if applied(partial(gift.save, condition=GiftCode.pk.does_not_exist())):
             metrics.add_metric(name="GiftCodesCreated", unit="Count", value=1)
-            return code, gift
+            return GiftCreated(code=code, gift_code=summary(gift))
     raise RuntimeError("could not draw a unique gift code")
 
 
 def find(code: str) -> GiftCode:
     try:
-        return GiftCode.get(codes.key(codes.normalize(code)), "CODE", consistent_read=True)
+        return GiftCode.find(codes.digest(codes.normalize(code)))
     except GiftCode.DoesNotExist:
         raise CodeNotFound() from None
 
 
-def status(gift: GiftCode, now: datetime | None = None) -> str:
-    if gift.status in ("redeemed", "revoked"):
-        return str(gift.status)
+def status(gift: GiftCode, now: datetime | None = None) -> GiftStatus:
+    if gift.status == "redeemed":
+        return "redeemed"
+    if gift.status == "revoked":
+        return "revoked"
     return "expired" if gift.valid_until <= (now or datetime.now(UTC)) else "active"
 
 
-def verification(gift: GiftCode) -> dict[str, Any]:
+def verification(gift: GiftCode) -> GiftVerification:
     now = datetime.now(UTC)
     state = status(gift, now)
-    messages = {
-        "active": "Gift code is valid and ready to use",
-        "redeemed": "Gift code has already been redeemed",
-        "expired": "Gift code has expired",
-        "revoked": "Gift code has been revoked",
-    }
-    return {
-        "success": True,
-        "valid": state == "active",
-        "code_prefix": gift.prefix,
-        "status": state,
-        "amount": money.amount(int(gift.amount_cents), gift.currency),
-        "currency": gift.currency,
-        "expires_at": iso(gift.valid_until),
-        "days_until_expiry": max(0, (gift.valid_until - now).days),
-        "message": messages[state],
-    }
+    return GiftVerification(
+        valid=state == "active",
+        code_prefix=gift.prefix,
+        status=state,
+        amount=money.amount(int(gift.amount_cents), gift.currency),
+        currency=gift.currency,
+        expires_at=iso(gift.valid_until),
+        days_until_expiry=max(0, (gift.valid_until - now).days),
+        message=VERDICTS[state],
+    )
 
 
-def redeem(code: str, email: str | None, order_id: str | None) -> dict[str, Any]:
+def redeem(code: str, email: str | None, order_id: str | None) -> GiftRedeemed:
     gift = find(code)
     refuse_unusable(gift)
     now = datetime.now(UTC)
@@ -106,18 +117,16 @@ def redeem(code: str, email: str | None, order_id: str | None) -> dict[str, Any]
     if not applied(lambda: gift.update(actions=actions, condition=usable_condition(now))):
         raise RedemptionRace()
     metrics.add_metric(name="GiftCodesRedeemed", unit="Count", value=1)
-    return {
-        "success": True,
-        "redemption": {
-            "id": redemption_id,
-            "amount": money.amount(int(gift.amount_cents), gift.currency),
-            "currency": gift.currency,
-            "redeemed_at": iso(now),
-            "email": email,
-        },
-        "discount": {"type": "fixed_amount", "amount_cents": int(gift.amount_cents), "currency": gift.currency},
-        "message": "Gift code successfully redeemed!",
-    }
+    return GiftRedeemed(
+        redemption=Redemption(
+            id=redemption_id,
+            amount=money.amount(int(gift.amount_cents), gift.currency),
+            currency=gift.currency,
+            redeemed_at=iso(now),
+            email=email,
+        ),
+        discount=Discount(amount_cents=int(gift.amount_cents), currency=gift.currency),
+    )
 
 
 def refuse_unusable(gift: GiftCode) -> None:
@@ -134,12 +143,12 @@ def usable_condition(now: datetime) -> Any:
     return (GiftCode.status == "active") & (GiftCode.valid_until > now)
 
 
-def summary(gift: GiftCode) -> dict[str, Any]:
-    return {
-        "id": gift.gift_id,
-        "prefix": gift.prefix,
-        "amount": money.amount(int(gift.amount_cents), gift.currency),
-        "currency": gift.currency,
-        "expires_at": iso(gift.valid_until),
-        "created_at": iso(gift.created_at),
-    }
+def summary(gift: GiftCode) -> GiftSummary:
+    return GiftSummary(
+        id=gift.gift_id,
+        prefix=gift.prefix,
+        amount=money.amount(int(gift.amount_cents), gift.currency),
+        currency=gift.currency,
+        expires_at=iso(gift.valid_until),
+        created_at=iso(gift.created_at),
+    )

@@ -14,7 +14,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -23,6 +22,7 @@ from pynamodb.transactions import TransactWrite
 from cinq import circle
 from cinq.errors import InvalidRequest, MessagingUnavailable, NotInCircle
 from cinq.models import Message, Unread, User
+from cinq.schemas import Conversation, MessageSent, MessageView
 from shared.dynamo import conflicted, connection
 from shared.observability import logger, metrics
 from shared.timefmt import iso_millis as iso
@@ -32,59 +32,36 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 100
 ATTEMPTS = 4
 
 
-def conversation(a: str, b: str) -> str:
-    low, high = sorted((a, b))
-    return f"CONVERSATION#{low}#{high}"
+def describe(message: Message, viewer_id: str) -> MessageView:
+    return MessageView(
+        id=message.message_id,
+        sender_id=message.sender_id,
+        receiver_id=message.receiver_id,
+        content=message.content,
+        is_ping=bool(message.is_ping),
+        is_mine=message.sender_id == viewer_id,
+        created_at=iso(message.created_at),
+    )
 
 
-def describe(message: Message, viewer_id: str) -> dict[str, Any]:
-    return {
-        "id": message.message_id,
-        "sender_id": message.sender_id,
-        "receiver_id": message.receiver_id,
-        "content": message.content,
-        "is_ping": bool(message.is_ping),
-        "is_mine": message.sender_id == viewer_id,
-        "created_at": iso(message.created_at),
-    }
-
-
-def history(viewer_id: str, contact_id: str, limit: int, before: datetime | None) -> list[dict[str, Any]]:
+def history(viewer_id: str, contact_id: str, limit: int, before: datetime | None) -> Conversation:
     """The `limit` newest messages before `before`, oldest first; reading marks the contact's as read."""
     _require_circle(viewer_id, contact_id)
-    condition = Message.sk < iso(before) if before else None
-
-    def read() -> list[Message]:
-        page = Message.query(
-            conversation(viewer_id, contact_id),
-            condition,
-            scan_index_forward=False,
-            limit=min(limit, MAX_LIMIT),
-            consistent_read=True,
-        )
-        return list(page)
-
-    newest_first = _store(read)
-    seen = Unread(f"USER#{viewer_id}", f"UNREAD#{contact_id}")
+    newest_first = _store(lambda: Message.newest(viewer_id, contact_id, min(limit, MAX_LIMIT), before))
+    seen = Unread.ref(viewer_id, contact_id)
     _store(lambda: seen.update(actions=[Unread.value.set(0)]))  # `received` stays
-    return [describe(message, viewer_id) for message in reversed(newest_first)]
+    found = [describe(message, viewer_id) for message in reversed(newest_first)]
+    return Conversation(messages=found, contact_id=contact_id, count=len(found))
 
 
-def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -> dict[str, Any]:
+def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -> MessageSent:
     _require_circle(sender_id, receiver_id)
     text = PING if is_ping else (content or "").strip()
     if not is_ping and not 1 <= len(text) <= 500:
         raise InvalidRequest("Message content must be 1 to 500 characters")
     now = datetime.now(UTC)
-    message = Message(
-        conversation(sender_id, receiver_id),
-        f"{iso(now)}#{uuid.uuid4()}",
-        message_id=str(uuid.uuid4()),
-        sender_id=sender_id,
-        receiver_id=receiver_id,
-        content=text,
-        is_ping=is_ping,
-        created_at=now,
+    message = Message.new(
+        sender_id, receiver_id, message_id=str(uuid.uuid4()), content=text, is_ping=is_ping, created_at=now
     )
 
     def write() -> None:
@@ -93,10 +70,9 @@ def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -
                 with TransactWrite(connection=connection()) as transaction:
                     transaction.save(message)
                     transaction.update(
-                        Unread(f"USER#{receiver_id}", f"UNREAD#{sender_id}"),
-                        actions=[Unread.value.add(1), Unread.received.add(1)],
+                        Unread.ref(receiver_id, sender_id), actions=[Unread.value.add(1), Unread.received.add(1)]
                     )
-                    transaction.update(User(f"USER#{sender_id}", "PROFILE"), actions=[User.message_count.add(1)])
+                    transaction.update(User.ref(sender_id), actions=[User.message_count.add(1)])
                 return
             except TransactWriteError as exc:
                 if not conflicted(exc) or attempt + 1 == ATTEMPTS:
@@ -105,7 +81,7 @@ def send(sender_id: str, receiver_id: str, content: str | None, is_ping: bool) -
 
     _store(write)
     metrics.add_metric(name="PingsSent" if is_ping else "MessagesSent", unit="Count", value=1)
-    return describe(message, sender_id)
+    return MessageSent(message=describe(message, sender_id))
 
 
 def _require_circle(owner_id: str, other_id: str) -> None:

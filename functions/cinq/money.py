@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from cinq.schemas import Amount
+
 CURRENCIES = ("EUR", "USD", "GBP")
 
 
-def amount(cents: int, currency: str) -> dict[str, object]:
-    return {"cents": cents, "formatted": f"{Decimal(cents) / 100:.2f} {currency}"}
+def amount(cents: int, currency: str) -> Amount:
+    return Amount(cents=cents, formatted=f"{Decimal(cents) / 100:.2f} {currency}")
 
 
 def to_cents(value: Decimal) -> int:

@@ -17,12 +17,23 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import ValidationError
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from cinq import codes, gifts, money
 from cinq.errors import InvalidRequest, InvalidSignature, InvoiceNotSettled, PaymentProviderError
 from cinq.models import GiftCode, PaymentRecord
+from cinq.schemas import (
+    BtcpayAcknowledged,
+    BtcpayAlreadyProcessed,
+    BtcpayEvent,
+    BtcpayGift,
+    BtcpayGiftCreated,
+    BtcpayOutcome,
+    EventAcknowledged,
+    GiftCreated,
+)
 from cinq.settings import settings
 from shared import body
 from shared.btcpay import BtcpayClient, BtcpayError, BtcpayInvoiceNotFound, verify_signature
@@ -31,13 +42,14 @@ from shared.mail import send_mail
 from shared.observability import logger, metrics
 from shared.secrets import get_secret
 from shared.stripe_billing import InvalidStripeSignature, verify_event
+from shared.timefmt import iso_millis as iso
 
 GIFT_EVENTS = ("InvoiceSettled", "InvoicePaymentSettled")
 DEFAULT_EXPIRY_DAYS = 365
 
 
-def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None:
-    """A paid checkout session's gift code (None for other events, unpaid sessions or a replay).
+def stripe_checkout(payload: str, signature: str) -> GiftCreated | EventAcknowledged:
+    """A paid checkout session's gift code; other events, unpaid sessions and replays are only acknowledged.
 
     Codes exist only "après paiement confirmé": a completed session whose payment is
     still pending (`payment_status` "unpaid", e.g. SEPA debit) mints nothing; its
@@ -49,10 +61,10 @@ def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None
         raise InvalidSignature() from None
     session = (event.get("data") or {}).get("object") or {}
     if not _paid(event.get("type"), session):
-        return None
+        return EventAcknowledged()
     buyer = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
     created = _create_once(
-        f"PAYMENT#stripe#{session['id']}",
+        ("stripe", session["id"]),
         str(event.get("id") or ""),
         amount_cents=int(session.get("amount_total") or 0),
         currency=str(session.get("currency") or "").upper(),
@@ -60,7 +72,10 @@ def stripe_checkout(payload: str, signature: str) -> tuple[str, GiftCode] | None
         purchase_order_id=session["id"],
         source="stripe",
     )
-    return created
+    if created is None:
+        return EventAcknowledged()
+    code, gift = created
+    return GiftCreated(code=code, gift_code=gifts.summary(gift))
 
 
 def _paid(kind: object, session: dict[str, Any]) -> bool:
@@ -69,15 +84,16 @@ def _paid(kind: object, session: dict[str, Any]) -> bool:
     return kind == "checkout.session.completed" and session.get("payment_status") == "paid"
 
 
-def btcpay_event(raw_body: bytes, signature: str | None) -> dict[str, Any]:
+def btcpay_event(raw_body: bytes, signature: str | None, request_id: str) -> BtcpayOutcome:
+    """What a signed delivery did; `request_id` names this request in the answer (BTCPay logs it)."""
     config = settings()
     if not verify_signature(raw_body, signature, get_secret(config.btcpay_webhook_secret_secret)):
         raise InvalidSignature()
-    event = _json_object(raw_body)
-    kind, invoice_id, store_id = event.get("type"), event.get("invoiceId"), event.get("storeId")
-    if kind not in GIFT_EVENTS:
-        return {"action": "acknowledged", "type": kind}
-    if not isinstance(invoice_id, str) or not isinstance(store_id, str) or not invoice_id or not store_id:
+    event = _btcpay_event(raw_body)
+    if event.type not in GIFT_EVENTS:
+        return BtcpayAcknowledged(requestId=request_id, type=event.type)
+    invoice_id, store_id = event.invoiceId, event.storeId
+    if not invoice_id or not store_id:
         raise InvalidRequest("Invalid BTCPay payload")
     client = BtcpayClient(config.btcpay_url, get_secret(config.btcpay_api_key_secret))
     try:
@@ -89,10 +105,10 @@ def btcpay_event(raw_body: bytes, signature: str | None) -> dict[str, Any]:
         raise PaymentProviderError() from None
     if invoice.status != "Settled":
         raise InvoiceNotSettled()
-    metadata = {**(event.get("metadata") or {}), **(invoice.metadata or {})}
+    metadata = {**(event.metadata or {}), **(invoice.metadata or {})}
     created = _create_once(
-        f"PAYMENT#btcpay#{invoice_id}",
-        str(event.get("originalDeliveryId") or event.get("deliveryId") or ""),
+        ("btcpay", invoice_id),
+        event.originalDeliveryId or event.deliveryId or "",
         amount_cents=_cents(invoice.amount),
         currency=invoice.currency.upper(),
         purchaser_email=metadata.get("buyerEmail"),
@@ -102,18 +118,21 @@ def btcpay_event(raw_body: bytes, signature: str | None) -> dict[str, Any]:
         source="btcpay",
     )
     if created is None:
-        return {"action": "already_processed", "invoiceId": invoice_id}
+        return BtcpayAlreadyProcessed(requestId=request_id, invoiceId=invoice_id)
     _, gift = created
-    return {"action": "created", "invoiceId": invoice_id, "gift": gift}
+    amount = money.amount(int(gift.amount_cents), gift.currency)
+    bought = BtcpayGift(id=gift.gift_id, prefix=gift.prefix, amount=amount, expiresAt=iso(gift.valid_until))
+    return BtcpayGiftCreated(requestId=request_id, invoiceId=invoice_id, giftCode=bought)
 
 
-def _create_once(payment_key: str, event_key: str, **fields: Any) -> tuple[str, GiftCode] | None:
-    """The payment's gift code, minted with its payment record in one transaction (None when it already was),
-    and mailed to the buyer when it must be (module docstring)."""
+def _create_once(payment: tuple[str, str], event_key: str, **fields: Any) -> tuple[str, GiftCode] | None:
+    """The payment's gift code (`payment`: provider, id), minted with its payment record in one transaction
+    (None when it already was), and mailed to the buyer when it must be (module docstring)."""
     if fields["currency"] not in money.CURRENCIES or not 1 <= fields["amount_cents"] <= 50_000:
         raise InvalidRequest("Unsupported gift amount or currency")
-    code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, code=codes.for_payment(payment_key), **fields)
-    record = PaymentRecord(payment_key, "GIFT", gift_id=gift.gift_id, event_key=event_key or None)
+    code, gift = gifts.draft(expires_days=DEFAULT_EXPIRY_DAYS, code=codes.for_payment(*payment), **fields)
+    record = PaymentRecord.new(*payment, gift_id=gift.gift_id)
+    record.event_key = event_key or None
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(record, condition=PaymentRecord.pk.does_not_exist())
@@ -122,7 +141,7 @@ def _create_once(payment_key: str, event_key: str, **fields: Any) -> tuple[str, 
         failed = failed_conditions(exc, 2)
         if failed is None or not failed[0]:
             raise
-        _mail_again(payment_key, event_key, code)
+        _mail_again(payment, event_key, code)
         return None
     metrics.add_metric(name="GiftCodesCreated", unit="Count", value=1)
     if gift.purchaser_email:
@@ -131,14 +150,14 @@ def _create_once(payment_key: str, event_key: str, **fields: Any) -> tuple[str, 
     return code, gift
 
 
-def _mail_again(payment_key: str, event_key: str, code: str) -> None:
+def _mail_again(payment: tuple[str, str], event_key: str, code: str) -> None:
     """A payment already minted: mail its code again if no mail was accepted yet, or if this is a redelivery of
     the event that minted it (someone asked for it)."""
-    record = PaymentRecord.get(payment_key, "GIFT", consistent_read=True)
+    record = PaymentRecord.get(*PaymentRecord.key(*payment), consistent_read=True)
     if record.mailed_at is not None and (not event_key or event_key != record.event_key):
         return
     try:
-        gift = GiftCode.get(codes.key(code), "CODE", consistent_read=True)
+        gift = GiftCode.find(codes.digest(code))
     except GiftCode.DoesNotExist:
         return  # minted by an earlier code scheme: nothing to derive from
     if gift.purchaser_email:
@@ -151,7 +170,7 @@ def _mailed(record: PaymentRecord) -> None:
 
 
 def _mail_code(to: str, code: str, gift: GiftCode) -> None:
-    amount = money.amount(int(gift.amount_cents), gift.currency)["formatted"]
+    amount = money.amount(int(gift.amount_cents), gift.currency).formatted
     text = (
         f"Merci pour votre achat !\n\nVotre code cadeau Cinq ({amount}) : {code}\n\n"
         f"Il est valable jusqu'au {gift.valid_until:%d/%m/%Y}. Gardez-le précieusement : "
@@ -174,8 +193,11 @@ def _cents(amount: Decimal) -> int:
         raise InvalidRequest("Invalid amount") from None
 
 
-def _json_object(raw: bytes) -> dict[str, Any]:
+def _btcpay_event(raw: bytes) -> BtcpayEvent:
     value = body.parse_json(raw)
     if not isinstance(value, dict):
         raise InvalidRequest("Invalid JSON payload")
-    return value
+    try:
+        return BtcpayEvent.model_validate(value)
+    except ValidationError:
+        raise InvalidRequest("Invalid BTCPay payload") from None

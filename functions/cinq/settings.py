@@ -3,10 +3,10 @@
 from functools import cache
 
 from shared.lifecycle import at_init
-from shared.settings import CorsSettings, MailSettings, TableSettings
+from shared.settings import MailSettings, TableSettings
 
 
-class CinqSettings(TableSettings, MailSettings, CorsSettings):
+class CinqSettings(TableSettings, MailSettings):
     # Names or ARNs of Secrets Manager secrets.
     jwt_secret_secret: str
     gift_pepper_secret: str

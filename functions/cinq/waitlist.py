@@ -27,6 +27,7 @@ from pynamodb.transactions import TransactWrite
 
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter, WaitlistEntry
+from cinq.schemas import WaitlistCount, WaitlistJoined
 from shared.dynamo import conflicted, connection, failed_conditions
 from shared.observability import metrics
 from shared.validation import EmailAddress
@@ -34,11 +35,12 @@ from shared.validation import EmailAddress
 SHARDS = 32
 CACHE_SECONDS = 1.0
 ATTEMPTS = 4  # a sign-up whose shard was busy is tried on another
-LEGACY = ("COUNTER#waitlist", "COUNT")
+COUNTER = "waitlist"
+LEGACY = Counter.key(COUNTER)  # the single counter of before the shards
 
 
 def shard_key(shard: int) -> tuple[str, str]:
-    return f"COUNTER#waitlist#{shard:02d}", "COUNT"
+    return Counter.key(COUNTER, shard)
 
 
 @dataclass
@@ -51,29 +53,23 @@ _known = _Known()
 _lock = threading.Lock()
 
 
-def count() -> int:
+def count() -> WaitlistCount:
     """The number of sign-ups, as this environment read it less than CACHE_SECONDS ago, else read now."""
     with _lock:
         if time.monotonic() - _known.read_at < CACHE_SECONDS:
-            return _known.count
-    return _read()
+            return WaitlistCount(count=_known.count)
+    return WaitlistCount(count=_read())
 
 
-def join(email: EmailAddress, **tracking: str | None) -> int:
+def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
     """Adds the (normalised: `cinq.addresses`) address once; the count after it."""
-    entry = WaitlistEntry(
-        f"WAITLIST#{email}",
-        "ENTRY",
-        email=email,
-        created_at=datetime.now(UTC),
-        **{name: value for name, value in tracking.items() if value},  # type: ignore[arg-type]
-    )
+    entry = WaitlistEntry.new(email, datetime.now(UTC), **{name: value or None for name, value in tracking.items()})
     for attempt in range(ATTEMPTS):
         try:
             # The entry and one shard move together: the sum of the shards is exactly the number of entries.
             with TransactWrite(connection=connection()) as transaction:
                 transaction.save(entry, condition=WaitlistEntry.pk.does_not_exist())
-                transaction.update(Counter(*shard_key(secrets.randbelow(SHARDS))), actions=[Counter.value.add(1)])
+                transaction.update(Counter.ref(COUNTER, secrets.randbelow(SHARDS)), actions=[Counter.value.add(1)])
             break
         except TransactWriteError as exc:
             if conflicted(exc) and attempt + 1 < ATTEMPTS:
@@ -83,7 +79,7 @@ def join(email: EmailAddress, **tracking: str | None) -> int:
                 raise
             raise AlreadyRegistered() from None
     metrics.add_metric(name="WaitlistSignups", unit="Count", value=1)
-    return _read()
+    return WaitlistJoined(count=_read())
 
 
 def _read() -> int:

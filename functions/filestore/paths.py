@@ -38,10 +38,8 @@ def safe_segment(segment: str) -> bool:
     )
 
 
-def normalize_folder(folder: object) -> str | None:
-    """The folder as stored ("" for the root), or None when it could escape or is malformed (or is no string)."""
-    if folder is not None and not isinstance(folder, str):
-        return None
+def normalize_folder(folder: str | None) -> str | None:
+    """The folder as stored ("" for the root), or None when it could escape or is malformed."""
     text = (folder or "").strip()
     if text in ("", "/", "."):
         return ""
@@ -53,8 +51,10 @@ def normalize_folder(folder: object) -> str | None:
     return "/".join(segments)
 
 
-def locate(disk: object, user_id: int, folder: object, file_name: object, disks: list[str]) -> Location | None:
-    if not isinstance(disk, str) or disk not in disks or not isinstance(file_name, str):
+def locate(
+    disk: str | None, user_id: int, folder: str | None, file_name: str | None, disks: list[str]
+) -> Location | None:
+    if disk is None or disk not in disks or file_name is None:
         return None
     clean_folder = normalize_folder(folder)
     name = file_name.strip()

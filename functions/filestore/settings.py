@@ -5,12 +5,12 @@ from functools import cache
 from pydantic import Field, field_validator
 
 from shared.lifecycle import at_init
-from shared.settings import BucketSettings, CorsSettings, TableSettings
+from shared.settings import BucketSettings, TableSettings
 
 MIB = 1024 * 1024
 
 
-class FilestoreSettings(TableSettings, BucketSettings, CorsSettings):
+class FilestoreSettings(TableSettings, BucketSettings):
     # Disk names, comma-separated; each is a prefix of the bucket.
     disks: str = "main"
     session_days: int = Field(default=30, gt=0)

@@ -12,7 +12,6 @@ import mimetypes
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from filestore import paths
 from filestore.errors import (
@@ -26,13 +25,22 @@ from filestore.errors import (
     InvalidUploadToken,
     NoFile,
 )
-from filestore.models import SessionItem, TransferToken
+from filestore.models import SessionItem, Transfer, TransferToken
+from filestore.schemas import (
+    Deleted,
+    Disks,
+    DownloadGranted,
+    ListedFile,
+    Listing,
+    Uploaded,
+    UploadForm,
+    UploadGranted,
+)
 from filestore.settings import settings
 from shared import outages, storage
-from shared.aws import client
 from shared.dynamo import applied
 from shared.observability import logger, metrics
-from shared.tokens import new_token, token_hash
+from shared.tokens import new_token
 
 INCOMING_PREFIX = "incoming/"  # where upload forms write, outside every disk; moved into place on finalisation
 CLAIM_LEASE = timedelta(seconds=120)  # longer than the upload function's timeout
@@ -46,14 +54,14 @@ class Download:
     file_name: str
 
 
-def request_upload(session: SessionItem, disk: Any, folder: Any, file_name: Any) -> dict[str, Any]:
+def request_upload(session: SessionItem, disk: str | None, folder: str | None, file_name: str | None) -> UploadGranted:
     config = settings()
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None:
         raise BadUploadTarget()
     content_type = expected_type(location.file_name)
     staging_key = f"{INCOMING_PREFIX}{secrets.token_hex(16)}"
-    token = _issue("UPLOAD", session, location, config.upload_token_seconds, content_type, staging_key)
+    token = _issue(Transfer.UPLOAD, session, location, config.upload_token_seconds, content_type, staging_key)
     form = storage.presigned_post(
         config.bucket_name,
         staging_key,
@@ -61,15 +69,8 @@ def request_upload(session: SessionItem, disk: Any, folder: Any, file_name: Any)
         expires_in=config.upload_token_seconds,
         content_type=content_type,
     )
-    return {
-        "upload_token": token,
-        "upload": {
-            "url": form.url,
-            "fields": form.fields,
-            "maxBytes": form.max_bytes,
-            "expiresAt": form.expires_at.isoformat().replace("+00:00", "Z"),
-        },
-    }
+    upload = UploadForm(url=form.url, fields=form.fields, maxBytes=form.max_bytes, expiresAt=_utc(form.expires_at))
+    return UploadGranted(upload_token=token, upload=upload)
 
 
 def expected_type(file_name: str) -> str:
@@ -77,8 +78,8 @@ def expected_type(file_name: str) -> str:
     return mimetypes.guess_type(file_name)[0] or storage.DEFAULT_TYPE
 
 
-def upload(session: SessionItem, token: str, content: bytes | None, content_type: str | None) -> dict[str, Any]:
-    grant = _grant("UPLOAD", token, session, InvalidUploadToken())
+def upload(session: SessionItem, token: str, content: bytes | None, content_type: str | None) -> Uploaded:
+    grant = _grant(Transfer.UPLOAD, token, session, InvalidUploadToken())
     if content is None:
         return _finalize_form_upload(grant)
     if len(content) > settings().max_direct_upload_bytes:
@@ -87,15 +88,15 @@ def upload(session: SessionItem, token: str, content: bytes | None, content_type
     # Claim the token before writing: of concurrent uploads with one token exactly one writes the file.
     _claim(grant)
     try:
-        storage.put_object(settings().bucket_name, grant.key, content, kind, file_name=grant.file_name)
+        storage.put_object(settings().bucket_name, grant.object_key, content, kind, file_name=grant.file_name)
     except Exception:
         _unclaim(grant)
         raise
     _used_up(grant)
-    return {"message": "Fichier téléversé", "file_name": grant.file_name, "size": len(content)}
+    return Uploaded(file_name=grant.file_name, size=len(content))
 
 
-def _finalize_form_upload(grant: TransferToken) -> dict[str, Any]:
+def _finalize_form_upload(grant: TransferToken) -> Uploaded:
     """Move what the token's form stored to the file's place, if it is what the form allowed; once."""
     config = settings()
     expected = grant.content_type or storage.DEFAULT_TYPE
@@ -111,7 +112,7 @@ def _finalize_form_upload(grant: TransferToken) -> dict[str, Any]:
         _claim(grant)
         try:
             copied = storage.copy_object(
-                config.bucket_name, arrived, grant.key, content_type=expected, file_name=grant.file_name
+                config.bucket_name, arrived, grant.object_key, content_type=expected, file_name=grant.file_name
             )
         except Exception:
             _unclaim(grant)
@@ -119,7 +120,7 @@ def _finalize_form_upload(grant: TransferToken) -> dict[str, Any]:
         if copied:
             _used_up(grant)
             _discard(arrived.key)
-            return {"message": "Fichier téléversé", "file_name": grant.file_name, "size": arrived.size}
+            return Uploaded(file_name=grant.file_name, size=arrived.size)
         _unclaim(grant)  # replaced since it was checked (the form was posted again): look again
     raise NoFile()
 
@@ -134,10 +135,10 @@ def _discard(key: str) -> None:
 
 def _grant_unused(grant: TransferToken) -> None:
     try:
-        current = TransferToken.get(grant.pk, grant.sk, consistent_read=True)
+        grant.refresh(consistent_read=True)
     except TransferToken.DoesNotExist:
         raise InvalidUploadToken() from None
-    if current.claimed_at is not None and current.claimed_at >= datetime.now(UTC) - CLAIM_LEASE:
+    if grant.claimed_at is not None and grant.claimed_at >= datetime.now(UTC) - CLAIM_LEASE:
         raise InvalidUploadToken()
 
 
@@ -178,73 +179,73 @@ def _used_up(grant: TransferToken) -> None:
         logger.error("spent upload token not deleted", extra={"error": type(exc).__name__})
 
 
-def request_download(session: SessionItem, disk: Any, folder: Any, file_name: Any, timeout: int) -> dict[str, str]:
+def request_download(
+    session: SessionItem, disk: str | None, folder: str | None, file_name: str | None, timeout: int
+) -> DownloadGranted:
     config = settings()
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None or storage.head_object(config.bucket_name, location.key) is None:
         raise BadDownloadTarget()
-    return {"download_token": _issue("DOWNLOAD", session, location, timeout)}
+    return DownloadGranted(download_token=_issue(Transfer.DOWNLOAD, session, location, timeout))
 
 
 def download(session: SessionItem, token: str) -> Download:
-    grant = _grant("DOWNLOAD", token, session, InvalidDownloadToken())
+    grant = _grant(Transfer.DOWNLOAD, token, session, InvalidDownloadToken())
     config = settings()
-    stored = storage.head_object(config.bucket_name, grant.key)
+    stored = storage.head_object(config.bucket_name, grant.object_key)
     if stored is None:
         raise InvalidDownloadToken()  # deleted since the token was given
     if stored.size > config.max_direct_download_bytes:
         seconds = max(1, min(300, int((grant.valid_until - datetime.now(UTC)).total_seconds())))
-        url = storage.presigned_get(config.bucket_name, grant.key, expires_in=seconds, download_name=grant.file_name)
+        url = storage.presigned_get(
+            config.bucket_name, grant.object_key, expires_in=seconds, download_name=grant.file_name
+        )
         return Download(None, url, stored.content_type, grant.file_name)
-    body = client("s3").get_object(Bucket=config.bucket_name, Key=grant.key)["Body"].read()
-    return Download(body, None, stored.content_type or "application/octet-stream", grant.file_name)
+    body = storage.read_object(config.bucket_name, grant.object_key)
+    return Download(body, None, stored.content_type or storage.DEFAULT_TYPE, grant.file_name)
 
 
-def delete(session: SessionItem, disk: Any, folder: Any, file_name: Any) -> dict[str, str]:
+def delete(session: SessionItem, disk: str | None, folder: str | None, file_name: str | None) -> Deleted:
     config = settings()
     location = paths.locate(disk, int(session.user_id), folder, file_name, config.disk_names)
     if location is None or storage.head_object(config.bucket_name, location.key) is None:
         raise BadDeleteTarget()
     storage.delete_object(config.bucket_name, location.key)
-    return {"message": "Fichier supprimé"}
+    return Deleted()
 
 
-def listing(session: SessionItem, disk: Any, folder: Any) -> dict[str, Any]:
+def listing(session: SessionItem, disk: str | None, folder: str | None) -> Listing:
+    """One folder, from one listing request: each file's type is the one its name implies (S3 lists no types)."""
     config = settings()
     clean = paths.normalize_folder(folder)
-    if disk not in config.disk_names or clean is None:
+    if disk is None or disk not in config.disk_names or clean is None:
         raise BadFolder()
-    prefix = paths.folder_prefix(str(disk), int(session.user_id), clean)
-    page = client("s3").list_objects_v2(Bucket=config.bucket_name, Prefix=prefix, Delimiter="/", MaxKeys=1000)
-    files = []
-    for item in page.get("Contents", []):
-        head = storage.head_object(config.bucket_name, item["Key"])
-        files.append(
-            {
-                "name": item["Key"].removeprefix(prefix),
-                "size": item["Size"],
-                "content_type": head.content_type if head else "",
-                "modified_at": item["LastModified"].astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            }
+    prefix = paths.folder_prefix(disk, int(session.user_id), clean)
+    found = storage.list_folder(config.bucket_name, prefix)
+    if clean and not found.objects and not found.folders:
+        raise BadFolder()
+    files = [
+        ListedFile(
+            name=(name := item.key.removeprefix(prefix)),
+            size=item.size,
+            content_type=expected_type(name),
+            modified_at=_utc(item.last_modified),
         )
-    folders = [entry["Prefix"].removeprefix(prefix).rstrip("/") for entry in page.get("CommonPrefixes", [])]
-    if clean and not files and not folders:
-        raise BadFolder()
-    return {
-        "disk": disk,
-        "folder": clean,
-        "folders": folders,
-        "files": files,
-        "truncated": bool(page.get("IsTruncated")),
-    }
+        for item in found.objects
+    ]
+    return Listing(disk=disk, folder=clean, folders=found.folders, files=files, truncated=found.truncated)
 
 
-def disks() -> dict[str, list[str]]:
-    return {"disks": settings().disk_names}
+def disks() -> Disks:
+    return Disks(disks=settings().disk_names)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _issue(
-    kind: str,
+    kind: Transfer,
     session: SessionItem,
     location: paths.Location,
     seconds: int,
@@ -255,11 +256,10 @@ def _issue(
     token = new_token(24)
     valid_until = datetime.now(UTC) + timedelta(seconds=seconds)
     TransferToken(
-        f"{kind}#{token_hash(token)}",
-        "TOKEN",
+        *TransferToken.key(kind, token),
         user_id=session.user_id,
         disk=location.disk,
-        key=location.key,
+        object_key=location.key,
         file_name=location.file_name,
         content_type=content_type,
         staging_key=staging_key,
@@ -269,14 +269,11 @@ def _issue(
     return token
 
 
-def _grant(kind: str, token: str, session: SessionItem, invalid: Exception) -> TransferToken:
+def _grant(kind: Transfer, token: str, session: SessionItem, invalid: Exception) -> TransferToken:
     """The token's grant, if it is this user's and still valid; any other case is the same refusal."""
     if not token or len(token) > 200:
         raise invalid
-    try:
-        grant = TransferToken.get(f"{kind}#{token_hash(token)}", "TOKEN", consistent_read=True)
-    except TransferToken.DoesNotExist:
-        raise invalid from None
-    if grant.user_id != session.user_id or grant.valid_until <= datetime.now(UTC):
+    grant = TransferToken.find(kind, token)
+    if grant is None or grant.user_id != session.user_id or grant.valid_until <= datetime.now(UTC):
         raise invalid
     return grant

@@ -21,8 +21,7 @@ from invoice_api.schemas import Failure
 from shared import body
 from shared.errors import DomainError
 from shared.http import coerce_json_content_type
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 LOGIN = "POST /api/v1/login"
 REFUSALS: dict[str, type[errors.InvoiceApiError]] = {
@@ -43,8 +42,17 @@ FIELD_RULES = {
     "paid": "The paid field must be 0 or 1.",
     "value": "The value field must be a number greater than 0 with at most two decimals.",
 }
-# Every documented path: the $default route answers 405 for these (another method), 404 for the rest.
-KNOWN_PATHS = re.compile(r"/api/v1/(login|logout|users|invoices|users/[^/]+|invoices/[^/]+)")
+# Every documented path, as template.yaml routes it (tests/unit/test_route_parity.py): the $default
+# function answers 405 for these (another method), 404 for the rest.
+KNOWN_PATHS = (
+    "/api/v1/login",
+    "/api/v1/logout",
+    "/api/v1/users",
+    "/api/v1/users/{user_id}",
+    "/api/v1/invoices",
+    "/api/v1/invoices/{invoice_id}",
+)
+KNOWN_PATH = re.compile("|".join(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) for path in KNOWN_PATHS))
 
 
 def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
@@ -86,7 +94,7 @@ def field_errors(problems: Sequence[Any]) -> dict[str, list[str]]:
 
 def unknown_route() -> DomainError:
     path = app.current_event.path.rstrip("/")
-    return errors.MethodNotAllowed() if KNOWN_PATHS.fullmatch(path) else errors.NotFound()
+    return errors.MethodNotAllowed() if KNOWN_PATH.fullmatch(path) else errors.NotFound()
 
 
 def json_bodies(event: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +118,6 @@ def json_bodies(event: dict[str, Any]) -> dict[str, Any]:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "Authorization"]),
     invalid_request=invalid_request,
     not_found=lambda: unknown_route(),
     normalizers=[json_bodies],

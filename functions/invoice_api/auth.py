@@ -27,13 +27,9 @@ _ALPHABET = string.ascii_letters + string.digits
 _BEARER = re.compile(r"Bearer\s+(\d{1,15})\|([A-Za-z0-9]{40})\s*", re.IGNORECASE)  # SECRET_LENGTH
 
 
-def login_key(email: str) -> tuple[str, str]:
-    return f"LOGIN#{email.strip().lower()}", "LOGIN"
-
-
 def login(email: str, password: str, source_ip: str) -> str:
     """A new token for these credentials, NotAuthorized (403) whichever of the two is wrong, or TooManyAttempts."""
-    counters = throttle.login_counters(login_key(email)[0], source_ip)
+    counters = throttle.login_counters(Login.key(email)[0], source_ip)
     try:
         return throttle.guarded(
             settings().table_name, counters, lambda: _check(email, password), failures=(NotAuthorized,)
@@ -44,7 +40,7 @@ def login(email: str, password: str, source_ip: str) -> str:
 
 def _check(email: str, password: str) -> str:
     try:
-        credentials: Login | None = Login.get(*login_key(email), consistent_read=True)
+        credentials: Login | None = Login.get(*Login.key(email), consistent_read=True)
     except Login.DoesNotExist:
         credentials = None
     # One argon2 verification whether or not the account exists: no user enumeration by timing.
@@ -60,8 +56,7 @@ def issue(user_id: int) -> str:
     now = datetime.now(UTC).replace(microsecond=0)
     valid_until = now + timedelta(seconds=settings().token_ttl_seconds)
     AccessToken(
-        f"TOKEN#{token_id}",
-        "TOKEN",
+        *AccessToken.key(token_id),
         user_id=user_id,
         token_hash=token_hash(secret),
         created_at=now,
@@ -78,7 +73,7 @@ def authenticate(authorization: str | None) -> AccessToken:
         raise Unauthenticated()
     token_id, secret = presented.groups()
     try:
-        token = AccessToken.get(f"TOKEN#{int(token_id)}", "TOKEN", consistent_read=True)
+        token = AccessToken.get(*AccessToken.key(int(token_id)), consistent_read=True)
     except AccessToken.DoesNotExist:
         raise Unauthenticated() from None
     if not same(token.token_hash, token_hash(secret)) or token.valid_until <= datetime.now(UTC):

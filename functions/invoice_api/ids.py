@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from invoice_api.models import COUNTERS, Counter
+from invoice_api.models import Counter
 from shared.idblocks import IdBlocks
 
 _blocks = IdBlocks()
 
 
 def reserve(name: str, count: int = 1) -> range:
-    counter = Counter(COUNTERS, name)
+    counter = Counter(*Counter.key(name))
     counter.update(actions=[Counter.value.add(count)])
     last = int(counter.value)
     return range(last - count + 1, last + 1)

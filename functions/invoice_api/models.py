@@ -1,4 +1,5 @@
-"""invoice_api's items: one table keyed `pk`/`sk` by prefix, TTL on `expires_at`, four indexes for the filters.
+"""invoice_api's items: one table keyed `pk`/`sk` by prefix, TTL on `expires_at`, four indexes for the filters;
+each model spells its own keys.
 
 The indexes project what the list shows and filters on (not created_at / updated_at): a list request
 reads fewer bytes, so fewer read units.
@@ -14,6 +15,7 @@ each value it needs (invoices.py). ByUser's key, the user, has as many values as
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -62,12 +64,21 @@ class User(Item):
     def key(user_id: int) -> tuple[str, str]:
         return USERS, f"{user_id:0{ID_WIDTH}d}"
 
+    @classmethod
+    def everyone(cls) -> Iterator[User]:
+        """Every user, in id order: one query of their collection."""
+        return cls.query(USERS)
+
 
 class Login(Item):
     """pk LOGIN#<e-mail, lower case>, sk LOGIN: the credentials of one user."""
 
     user_id = NumberAttribute()
     password_hash = UnicodeAttribute()
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"LOGIN#{email.strip().lower()}", "LOGIN"
 
 
 class AccessToken(Item):
@@ -78,11 +89,19 @@ class AccessToken(Item):
     created_at = UTCDateTimeAttribute()
     valid_until = UTCDateTimeAttribute()
 
+    @staticmethod
+    def key(token_id: int) -> tuple[str, str]:
+        return f"TOKEN#{token_id}", "TOKEN"
+
 
 class Counter(Item):
     """pk COUNTER, sk <name>: the last id reserved (atomic ADD of a block, see ids.py)."""
 
     value = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(name: str) -> tuple[str, str]:
+        return COUNTERS, name
 
 
 class ByUser(GlobalSecondaryIndex["Invoice"]):
@@ -160,3 +179,7 @@ class SeedMarker(Item):
     size = NumberAttribute()  # how many invoices (not `count`: Model.count is a query)
     seeded_at = UTCDateTimeAttribute()
     done = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(data_set: str) -> tuple[str, str]:
+        return "SEED", data_set

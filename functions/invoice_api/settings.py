@@ -5,10 +5,10 @@ from functools import cache
 from pydantic import Field
 
 from shared.lifecycle import at_init
-from shared.settings import CorsSettings, TableSettings
+from shared.settings import TableSettings
 
 
-class InvoiceApiSettings(TableSettings, CorsSettings):
+class InvoiceApiSettings(TableSettings):
     token_ttl_seconds: int = Field(default=86_400, ge=60)
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 
 from invoice_api.errors import UserNotFound
-from invoice_api.models import USERS, User
+from invoice_api.models import User
 from invoice_api.schemas import MAX_ID, UserResource
 
 USER_SECONDS = 60.0
@@ -39,7 +39,7 @@ def listing() -> list[UserResource]:
         read_at, found = _lists.get(table, (float("-inf"), []))
     if time.monotonic() - read_at < LIST_SECONDS:
         return found
-    found = [resource(user) for user in User.query(USERS)]
+    found = [resource(user) for user in User.everyone()]
     with _lock:
         _lists[table] = (time.monotonic(), found)
     return found

@@ -9,8 +9,7 @@ from lnupload import errors
 from lnupload.schemas import Failure
 from shared.errors import DomainError
 from shared.http import coerce_json_content_type
-from shared.resolver import api_resolver, cors_config
-from shared.settings import CorsSettings
+from shared.resolver import api_resolver
 
 
 def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
@@ -30,7 +29,6 @@ def invalid_request(problems: Sequence[Any]) -> DomainError:
 
 app = api_resolver(
     envelope=envelope,
-    cors=cors_config(CorsSettings.from_env().allowed_origins, headers=["Content-Type", "payment-hash"]),
     invalid_request=invalid_request,
     not_found=errors.NotFound(),
     normalizers=[coerce_json_content_type],

@@ -5,12 +5,12 @@ from functools import cache
 from pydantic import Field
 
 from shared.lifecycle import at_init
-from shared.settings import BucketSettings, CorsSettings, LightningSettings, TableSettings
+from shared.settings import BucketSettings, LightningSettings, TableSettings
 
 MIB = 1024 * 1024
 
 
-class LnuploadSettings(TableSettings, BucketSettings, LightningSettings, CorsSettings):
+class LnuploadSettings(TableSettings, BucketSettings, LightningSettings):
     invoice_amount_sat: int = Field(default=100, gt=0)
     invoice_memo: str = "100"
     invoice_expiry_seconds: int = Field(default=48 * 3600, gt=0)

@@ -12,16 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from tools.local.local_values import CONSOLE_URL
 from tools.local.running import LOG, local_stack
+from tools.local.template import Template
 
-LOCAL_URLS = {
-    "lnupload": "http://127.0.0.1:3000",
-    "bank2xls": "http://127.0.0.1:3001",
-    "cinq": "http://127.0.0.1:3002",
-    "invoice_api": "http://127.0.0.1:3003",
-    "filestore": "http://127.0.0.1:3004",
-    "console": "http://127.0.0.1:3999",
-}
+LOCAL_URLS = {api.name: f"http://127.0.0.1:{api.port}" for api in Template().http_apis.values()}
+LOCAL_URLS["console"] = CONSOLE_URL
 
 
 def base_url(api: str) -> str:

@@ -13,11 +13,12 @@ import pytest
 import requests
 
 from tools.local.invoke import Outcome, invoke, resolve_function
+from tools.local.local_values import CONSOLE_URL, MOTO_PORT
 from tools.local.template import ROOT, Template
 
 pytestmark = pytest.mark.e2e
 
-ENDPOINT = "http://127.0.0.1:3900"
+ENDPOINT = f"http://127.0.0.1:{MOTO_PORT}"
 EVENTS = sorted((ROOT / "events").glob("*/*.json"))
 # Runs after test_cinq.py (module order): cinq's register/redeem events use the spec's demo gift code, which
 # test_cinq's verbatim flow registers first.
@@ -161,7 +162,7 @@ def test_parameter_overrides_and_env_vars_reach_the_function(local_server: None,
     # Then the invoice in the stack's wallet has that amount and memo; undeclared variables are ignored, as SAM does
     assert done.returncode == 0, done.stderr
     payment_hash = json.loads(json.loads(done.stdout)["body"])["payment_hash"]
-    invoices = requests.get("http://127.0.0.1:3999/lightning/invoices", timeout=10).json()
+    invoices = requests.get(f"{CONSOLE_URL}/lightning/invoices", timeout=10).json()
     invoice = next(invoice for invoice in invoices if invoice["payment_hash"] == payment_hash)
     assert (invoice["amount_sat"], invoice["memo"]) == (42, "from env-vars")
     assert "ignored: NOPE" in done.stderr

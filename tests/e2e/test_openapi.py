@@ -51,10 +51,12 @@ def test_invoice_api_conforms_to_its_document(invoice_api_url):
     if "INVOICE_API_URL" in os.environ:
         return  # a deployed stack: no random writes with a real token
     # Logged in as the local demo user: the endpoints themselves (logout left out so the token lives)
+    from tools.local.local_values import MOTO_PORT
     from tools.local.template import Template
     from tools.seed import seed_demo
 
-    seed_demo(Template(), "http://127.0.0.1:3900")  # the demo users (idempotent: the local server seeds them too)
+    # The demo users (idempotent: the local server seeds them too).
+    seed_demo(Template(), f"http://127.0.0.1:{MOTO_PORT}")
     login = {"email": "example.one@example.com", "password": "password"}
     token = requests.post(f"{invoice_api_url}/api/v1/login", json=login, timeout=15).json()["data"]["token"]
     schema = schemathesis.openapi.from_url(f"{invoice_api_url}/openapi.json")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.bench import lambda_env
+from tools.bench import lambda_env, layers
 from tools.local import bootstrap
 from tools.local.template import ROOT, Function, Template
 
@@ -38,9 +38,13 @@ class BenchError(RuntimeError):
     """A measurement failed: the bench stops rather than print a wrong figure."""
 
 
-def run_child(mode: str, module: str, environment: dict[str, str], *args: str, timeout: float = 120) -> dict[str, Any]:
+def run_child(
+    mode: str, module: str, environment: dict[str, str], *args: str, timeout: float = 120, isolated: bool = False
+) -> dict[str, Any]:
+    """`isolated`: the interpreter without the virtualenv's or its own site-packages (-S), for a layer's imports."""
+    interpreter = [str(layers.INTERPRETER), "-S"] if isolated else [sys.executable]
     done = subprocess.run(
-        [sys.executable, "-P", str(CHILD), mode, module, *args],
+        [*interpreter, "-P", str(CHILD), mode, module, *args],
         env=environment,
         cwd=lambda_env.TASK_ROOT,
         capture_output=True,
@@ -56,7 +60,7 @@ def run_child(mode: str, module: str, environment: dict[str, str], *args: str, t
 
 
 def compile_bytecode() -> None:
-    """Bytecode for our code and the floors, as the build ships it (site-packages has pip's)."""
+    """Bytecode for our code and the floors, as the build ships it (the bench layers have theirs: layers.py)."""
     for directory in (*bootstrap.CODE_PATHS, lambda_env.FLOORS):
         if not compileall.compile_dir(directory, quiet=1):
             raise BenchError(f"compileall failed in {directory}")
@@ -89,12 +93,17 @@ def import_rounds(template: Template, apis: tuple[str, ...], rounds: int) -> Imp
     compile_bytecode()
     floors = {name: Samples() for name in FLOORS}
     handlers = {lid: Samples() for lid, fn in template.functions.items() if fn.api in apis}
-    floor_env = {name: lambda_env.of_floor(name) for name in (FLOOR_A, FLOOR_B, FLOOR_TRACED)}
+    common = layers.layer(layers.COMMON)
+    floor_env = {name: lambda_env.of_floor(name, common) for name in (FLOOR_A, FLOOR_B, FLOOR_TRACED)}
+    handler_env = {
+        lid: lambda_env.of_function(function, layer=layers.layer(function.api))
+        for lid, function in template.functions.items()
+        if function.api in apis
+    }
 
     def floor(name: str) -> float:
-        if name == FLOOR_B_FROM_SOURCE:
-            return float(run_child("import-from-source", FLOOR_B, floor_env[FLOOR_B])["cpu_ms"])
-        return float(run_child("import", name, floor_env[name])["cpu_ms"])
+        mode, module = ("import-from-source", FLOOR_B) if name == FLOOR_B_FROM_SOURCE else ("import", name)
+        return float(run_child(mode, module, floor_env[module], isolated=True)["cpu_ms"])
 
     for number in range(1, rounds + 1):
         print(f"  cold imports: round {number}/{rounds}", file=sys.stderr, flush=True)
@@ -108,7 +117,7 @@ def import_rounds(template: Template, apis: tuple[str, ...], rounds: int) -> Imp
                 floors[name].ratios.append(cpu / block_b)
             for lid, function in template.functions.items():
                 if function.api == api:
-                    cpu = float(run_child("import", function.module, lambda_env.of_function(function))["cpu_ms"])
+                    cpu = float(run_child("import", function.module, handler_env[lid], isolated=True)["cpu_ms"])
                     handlers[lid].cpu_ms.append(cpu)
                     handlers[lid].ratios.append(cpu / block_b)
     return ImportFigures(floors, handlers, rounds)

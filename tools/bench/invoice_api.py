@@ -16,9 +16,7 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 import os
 import statistics
 import time
@@ -26,16 +24,15 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import boto3
 import requests
 
 from tools.bench import recorder
 from tools.bench.traffic import UnexpectedAnswer, expect_status
+from tools.capacity import units
 from tools.local import bootstrap
-from tools.local.template import LOCAL_REGION, ROOT, Template
+from tools.local.template import ROOT, Template
 from tools.local.worker import LambdaContext
 
 COUNT = 10_000
@@ -52,9 +49,8 @@ class Reads:
 
 def bench(stack_endpoint: str) -> None:
     template = Template()
-    table = template.physical_name("InvoiceApiTable")
     base = f"http://127.0.0.1:{template.api('invoice_api').port}/api/v1"
-    seeded = _seed(stack_endpoint, table)
+    seeded = _seed(template, stack_endpoint)
     print(f"\n== invoice_api: GET /api/v1/invoices on {COUNT:,} seeded invoices ({seeded})")
     session = requests.Session()
     login = {"email": "example.one@example.com", "password": "password"}
@@ -88,20 +84,13 @@ def bench(stack_endpoint: str) -> None:
         print("HTTP 5xx: the function failed or ran out of its Timeout on the local server (see the functions' log).")
 
 
-def _seed(endpoint: str, table: str) -> str:
-    bootstrap.install()
-    from invoice_api.seed import bulk_invoice, seed_demo_data, seed_invoices
+def _seed(template: Template, endpoint: str) -> str:
+    from tools.seed import bulk_invoice, local_environment, seed_invoice_api, seed_invoices
 
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name=LOCAL_REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto
-    )
     start = time.perf_counter()
-    seed_demo_data(dynamodb, table)
-    written = seed_invoices(dynamodb, table, f"bench-{COUNT}", COUNT, bulk_invoice)
+    with local_environment(template, "invoice_api", endpoint):
+        seed_invoice_api()
+        written = seed_invoices(f"bench-{COUNT}", COUNT, bulk_invoice)
     return f"seeded {written:,} in {time.perf_counter() - start:.1f} s" if written else "already seeded"
 
 
@@ -157,47 +146,14 @@ def _stdout(target: Any) -> Iterator[None]:
 
 
 def _capacity(operation: str, params: dict[str, Any], answer: dict[str, Any]) -> float:
-    """Read units as DynamoDB charges them for this one request."""
+    """Read units as DynamoDB charges them for this one request (tools.capacity.units' rules)."""
+    consistent = bool(params.get("ConsistentRead"))
     if operation in ("Query", "Scan"):
-        per_unit = 1.0 if params.get("ConsistentRead") else 0.5
-        return per_unit * max(1, math.ceil(sum(_item_size(item) for item in answer.get("Items", [])) / 4096))
+        return units.read_units(sum(units.item_size(item) for item in answer.get("Items", [])), consistent)
     if operation == "GetItem":
-        per_unit = 1.0 if params.get("ConsistentRead") else 0.5
-        return per_unit * max(1, math.ceil(_item_size(answer.get("Item", {})) / 4096))
-    units = 0.0
-    for table, items in answer.get("Responses", {}).items():
-        per_unit = 1.0 if params["RequestItems"][table].get("ConsistentRead") else 0.5
-        units += sum(per_unit * max(1, math.ceil(_item_size(item) / 4096)) for item in items)
-    return units
-
-
-def _item_size(item: dict[str, Any]) -> int:
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    ((kind, data),) = value.items()
-    match kind:
-        case "S":
-            return len(data.encode())
-        case "N":
-            return _number_size(data)
-        case "B":
-            return len(data) if isinstance(data, bytes) else len(base64.b64decode(data))
-        case "BOOL" | "NULL":
-            return 1
-        case "SS":
-            return sum(len(text.encode()) for text in data)
-        case "NS":
-            return sum(_number_size(number) for number in data)
-        case "M":
-            return 3 + sum(len(k.encode()) + _value_size(v) + 1 for k, v in data.items())
-        case "L":
-            return 3 + sum(_value_size(v) + 1 for v in data)
-    return 0
-
-
-def _number_size(text: str) -> int:
-    """About one byte per two significant digits, plus one."""
-    digits = str(Decimal(text).normalize()).lstrip("-").replace(".", "").split("E")[0].strip("0") or "0"
-    return math.ceil(len(digits) / 2) + 1
+        return units.read_units(units.item_size(answer.get("Item", {})), consistent)
+    return sum(
+        units.read_units(units.item_size(item), bool(params["RequestItems"][table].get("ConsistentRead")))
+        for table, items in answer.get("Responses", {}).items()
+        for item in items
+    )

@@ -58,8 +58,9 @@ def base(endpoint: str | None = None) -> dict[str, str]:
     return environment
 
 
-def of_function(function: Function, endpoint: str | None = None) -> dict[str, str]:
-    """A fresh interpreter running `function`'s code as on Lambda."""
+def of_function(function: Function, endpoint: str | None = None, layer: Path | None = None) -> dict[str, str]:
+    """A fresh interpreter running `function`'s code as on Lambda; with `layer` (tools.bench.layers), only
+    that layer's distributions are importable, as on Lambda (for an interpreter without site-packages)."""
     return {
         **base(endpoint),
         **function.environment,
@@ -67,11 +68,11 @@ def of_function(function: Function, endpoint: str | None = None) -> dict[str, st
         "AWS_LAMBDA_FUNCTION_NAME": function.logical_id,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
         "AWS_LAMBDA_FUNCTION_TIMEOUT": str(function.timeout),  # not Lambda's: tools.local.worker's
-        "PYTHONPATH": PYTHONPATH,
+        "PYTHONPATH": f"{PYTHONPATH}:{layer}" if layer else PYTHONPATH,
     }
 
 
-def of_floor(module: str) -> dict[str, str]:
+def of_floor(module: str, layer: Path | None = None) -> dict[str, str]:
     """A floor handler (tools/bench/floors) as a function of its own."""
     floor = Function(f"Floor{module}", f"{module}.lambda_handler", _FLOOR_VARIABLES, 15, 512)
-    return of_function(floor)
+    return of_function(floor, layer=layer)

@@ -148,7 +148,6 @@ def _quiet(path: Path, seconds: float = 2.0, limit: float = 30.0) -> None:
 def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int, str, str]]:
     """Unmeasured set-up: one invoice_api account per user (the API has no sign-up; `make seed` adds the demo)."""
     bootstrap.install()
-    from invoice_api.auth import login_key
     from invoice_api.models import Login
     from invoice_api.models import User as InvoiceUser
     from shared.passwords import hash_password
@@ -174,7 +173,7 @@ def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int,
             email=email,
             created_at=datetime.now(UTC),
         )
-        login = Login(*login_key(email), user_id=user_id, password_hash=hashed)
+        login = Login(*Login.key(email), user_id=user_id, password_hash=hashed)
         for item in (user, login):
             dynamodb.put_item(TableName=table, Item=item.serialize())
         accounts[number] = (user_id, email, password)

@@ -592,7 +592,6 @@ class InvoiceApi(Api):
 
     def prepare(self, users: int) -> None:
         """One account per client, written straight into the table (the API has no sign-up)."""
-        from invoice_api.auth import login_key
         from invoice_api.models import Login
         from invoice_api.models import User as InvoiceUser
         from shared.passwords import hash_password
@@ -610,7 +609,7 @@ class InvoiceApi(Api):
                 email=email,
                 created_at=datetime.now(UTC),
             )
-            login = Login(*login_key(email), user_id=user_id, password_hash=hashed)
+            login = Login(*Login.key(email), user_id=user_id, password_hash=hashed)
             for item in (user, login):
                 dynamodb.put_item(TableName=table, Item=item.serialize())
 

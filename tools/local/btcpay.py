@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from tools.local.local_values import CONSOLE_URL
 from tools.local.web import Reply, Request, Route, answer, html_reply, json_reply, page
 
 Answer = tuple[int, Any]  # a dict, or for 422 BTCPay's list of {path, message}
@@ -181,7 +182,7 @@ class FakeBtcpay:
         store_id: str,
         api_key: str,
         *,
-        public_url: str = "http://127.0.0.1:3999/btcpay",
+        public_url: str = f"{CONSOLE_URL}/btcpay",
         retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         self.store_id = store_id

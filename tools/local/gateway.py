@@ -6,8 +6,10 @@ What it copies from API Gateway, because clients and handlers rely on it:
   X-Forwarded-For never counts);
 - bodies that are not text are base64-encoded (`isBase64Encoded`), cookies
   arrive in `cookies`, repeated query parameters are comma-joined;
-- CORS from the API's CorsConfiguration: preflights answered here, the
-  backend's CORS headers replaced;
+- CORS from the API's CorsConfiguration, its only definition (the functions
+  set none): preflights (OPTIONS with Access-Control-Request-Method) answered
+  here without running a function, an allowed origin's headers added to every
+  function's answer, the function's own Access-Control-* headers dropped;
 - payload limits: bodies over 10 MB, or events over Lambda's 6 MB, are refused
   with 413 before any function runs; a function error is a 500.
 """
@@ -31,8 +33,9 @@ from swagger_ui_bundle import swagger_ui_path
 from tools.local import http_server
 from tools.local.functions_pool import Invocation
 from tools.local.http_server import LocalServer
+from tools.local.local_values import CONSOLE_URL
 from tools.local.logs import LogSink
-from tools.local.template import CONSOLE_URL, ROOT, HttpApi, Route
+from tools.local.template import ROOT, HttpApi, Route
 
 HTTP_API_MAX_BODY = 10 * 1024 * 1024
 LAMBDA_MAX_EVENT = 6 * 1024 * 1024
@@ -135,7 +138,8 @@ def encode_body(body: bytes, content_type: str) -> tuple[str, bool]:
 
 
 def cors_headers(api: HttpApi, origin: str | None) -> list[tuple[str, str]]:
-    allowed = [o for o in api.cors.get("AllowOrigins", [])]
+    """What API Gateway adds to an answer for a request from `origin`: nothing unless the origin is allowed."""
+    allowed = list(api.cors.get("AllowOrigins", []))
     if not origin or not allowed:
         return []
     credentials = bool(api.cors.get("AllowCredentials"))
@@ -153,13 +157,15 @@ def cors_headers(api: HttpApi, origin: str | None) -> list[tuple[str, str]]:
 
 
 def preflight(api: HttpApi, origin: str | None) -> GatewayResponse:
+    """API Gateway's own answer to a preflight: no function runs."""
     headers = cors_headers(api, origin)
     if headers:
         headers += [
             ("Access-Control-Allow-Methods", ",".join(api.cors.get("AllowMethods", ["*"]))),
             ("Access-Control-Allow-Headers", ",".join(api.cors.get("AllowHeaders", ["*"]))),
-            ("Access-Control-Max-Age", str(api.cors.get("MaxAge", 0))),
         ]
+        if "MaxAge" in api.cors:
+            headers.append(("Access-Control-Max-Age", str(api.cors["MaxAge"])))
     return GatewayResponse(204, headers)
 
 
@@ -167,16 +173,13 @@ def render(api: HttpApi, result: dict[str, Any], origin: str | None) -> GatewayR
     if not isinstance(result, dict) or "statusCode" not in result:
         # Payload 2.0 treats any other value as a JSON body with status 200.
         return GatewayResponse(200, [("Content-Type", "application/json")], json.dumps(result).encode())
-    headers = [
-        (name, str(value))
-        for name, value in (result.get("headers") or {}).items()
-        if not (api.cors and name.lower().startswith("access-control-"))
-    ]
+    headers = [(name, str(value)) for name, value in (result.get("headers") or {}).items()]
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers.extend((name, str(value)) for value in values)
-    headers.extend(("Set-Cookie", cookie) for cookie in result.get("cookies") or [])
-    if api.cors:
+    if api.cors:  # the API's CORS headers replace whatever the function set
+        headers = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
         headers.extend(cors_headers(api, origin))
+    headers.extend(("Set-Cookie", cookie) for cookie in result.get("cookies") or [])
     body = result.get("body") or ""
     data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
     return GatewayResponse(int(result["statusCode"]), headers, data)

@@ -16,7 +16,10 @@ LOCAL_SECRETS = {
 
 BTCPAY_STORE_ID = "local-store"
 
+# The local stack's own ports (the APIs' are their `Metadata.LocalPort` in template.yaml). samconfig.toml's
+# local overrides, README and the Makefile's help repeat them: tests/unit/test_pinned_copies.py pins those.
 MOTO_PORT = 3900
 FAULTS_PORT = 3901  # the fault proxy in front of moto (make run FAULTS=1)
 STRIPE_PORT = 3910
 CONSOLE_PORT = 3999
+CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"

@@ -21,7 +21,8 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from tools.local import bootstrap, console, gateway, seeds
+from tools import seed
+from tools.local import bootstrap, console, gateway
 from tools.local.btcpay import FakeBtcpay
 from tools.local.faults import FaultProxy, Rules
 from tools.local.functions_pool import IDLE_TIMEOUT, MAX_TOTAL, Environments, FunctionPool, Invocation
@@ -124,7 +125,7 @@ class LocalStack:
         if self.proxy is not None:
             self.proxy.start()
         provision(self.template, self.endpoint)
-        seeds.seed_all(self.template, self.endpoint)
+        seed.seed_demo(self.template, self.endpoint)
         self.stripe.start()
         self._configure_stripe()
         self._configure_btcpay()

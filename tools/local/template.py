@@ -18,10 +18,11 @@ from typing import Any
 
 import yaml
 
+from tools.local.local_values import CONSOLE_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 SAMCONFIG = ROOT / "samconfig.toml"
-CONSOLE_URL = "http://127.0.0.1:3999"
 LOCAL_REGION = "us-east-1"
 LOCAL_ACCOUNT = "123456789012"
 

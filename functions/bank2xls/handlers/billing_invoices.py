@@ -2,14 +2,13 @@
 
 from bank2xls import billing, sessions
 from bank2xls.api import app, caller, with_session
-from bank2xls.schemas import Invoice, Invoices
+from bank2xls.schemas import Invoices
 from shared.observability import http_entrypoint
 
 
 @app.get("/api/billing/invoices", middlewares=[with_session], summary="List invoices")
 def billing_invoices() -> Invoices:
-    found = billing.invoices(sessions.require_user(caller()))
-    return Invoices(invoices=[Invoice(**invoice) for invoice in found])
+    return Invoices(invoices=billing.invoices(sessions.require_user(caller())))
 
 
 lambda_handler = http_entrypoint(app)

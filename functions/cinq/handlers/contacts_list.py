@@ -1,14 +1,13 @@
 """GET /api/contacts: the caller's circle."""
 
-from typing import Any
-
 from cinq import profile
 from cinq.api import app, caller, route
+from cinq.schemas import ContactList
 from shared.observability import http_entrypoint
 
 
 @route("GET", "contacts", summary="My contacts")
-def contacts_list() -> dict[str, Any]:
+def contacts_list() -> ContactList:
     return profile.contact_list(caller())
 
 

@@ -1,30 +1,26 @@
 """POST /api/gift-create: a gift code for a confirmed payment (admin token, API key or Stripe webhook)."""
 
-from typing import Any
-
 from aws_lambda_powertools.event_handler import Response
 
 from cinq import admin, gifts, purchases
-from cinq.api import app, created, route
-from cinq.schemas import GiftCreate
+from cinq.api import Answers, app, documented, respond, route
+from cinq.schemas import EventAcknowledged, GiftCreate, GiftCreated
 from shared.observability import http_entrypoint
 
-STORE_IT = "Gift code created successfully. Store this code securely - it cannot be retrieved later."
+ANSWERS: Answers = {201: GiftCreated, 200: EventAcknowledged}
 
 
-@route("POST", "gift-create", summary="Create a gift code (service authentication)")
-def gift_create() -> Response[Any]:
+@route("POST", "gift-create", summary="Create a gift code (service authentication)", responses=documented(ANSWERS))
+def gift_create() -> Response[GiftCreated | EventAcknowledged]:
     event = app.current_event
+    outcome: GiftCreated | EventAcknowledged
     if signature := event.headers.get("stripe-signature"):
-        bought = purchases.stripe_checkout(event.decoded_body or "", signature)
-        if bought is None:
-            return Response(200, "application/json", {"success": True, "message": "Event acknowledged"})
-        code, gift = bought
+        outcome = purchases.stripe_checkout(event.decoded_body or "", signature)
     else:
+        # Validated here, not as a parameter: a Stripe event is not a GiftCreate.
         admin.require_service(event.headers.get("authorization"), event.headers.get("x-api-key"))
-        body = GiftCreate.model_validate(event.json_body or {})
-        code, gift = gifts.create(source="admin", **body.model_dump())
-    return created({"success": True, "code": code, "gift_code": gifts.summary(gift), "message": STORE_IT})
+        outcome = gifts.issue(GiftCreate.model_validate(event.json_body or {}))
+    return respond(outcome, ANSWERS)
 
 
 lambda_handler = http_entrypoint(app)

@@ -5,6 +5,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from filestore import transfers
 from filestore.api import app, session
+from filestore.schemas import UserTokenQuery
 from shared.observability import http_entrypoint
 from shared.storage import attachment
 
@@ -20,8 +21,8 @@ ANSWERS: dict[int, OpenAPIResponse] = {
 
 
 @app.get("/api/files/download/<token>", summary="Download the file of a download token", responses=ANSWERS)
-def download(token: str):  # unannotated on purpose, see ANSWERS
-    found = transfers.download(session(), token)
+def download(token: str, user_token: UserTokenQuery = None):  # unannotated, see ANSWERS
+    found = transfers.download(session(user_token), token)
     if found.redirect:
         return Response(status_code=302, headers={"Location": found.redirect}, body=b"")
     return Response(

@@ -35,18 +35,6 @@ class InternalError(DomainError):
     message = "Internal error, please try again later."
 
 
-class NotFound(DomainError):
-    code = "NOT_FOUND"
-    status = 404
-    message = "Not found."
-
-
-class InvalidRequest(DomainError):
-    code = "INVALID_REQUEST"
-    status = 400
-    message = "Invalid request."
-
-
 class DependencyUnavailable(DomainError):
     """A downstream service (database, storage, mail, payment backend) failed, throttled or timed out."""
 

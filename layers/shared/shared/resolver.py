@@ -1,11 +1,13 @@
-"""One HTTP API resolver per API: CORS, request validation, and domain errors in its envelope.
+"""One HTTP API resolver per API: request validation, and domain errors in its envelope.
 
-An API supplies its envelope (how a DomainError looks on the wire) and how
-request-validation failures translate into its domain errors; everything else
-(unknown routes, unexpected exceptions) is rendered through the same envelope,
-so a client never sees a bare gateway error, a stack trace or exception text.
-A dependency that fails (throttling, 5xx, timeouts: `shared.outages`) is the
-API's own "unavailable" error, whichever call of the request it happened in.
+An API supplies its envelope (how a DomainError looks on the wire), how
+request-validation failures translate into its domain errors, and its answer
+to an unknown route; unexpected exceptions are rendered through the same
+envelope, so a client never sees a bare gateway error, a stack trace or
+exception text. A dependency that fails (throttling, 5xx, timeouts:
+`shared.outages`) is the API's own "unavailable" error, whichever call of the
+request it happened in. CORS is not here: the HTTP API's CorsConfiguration
+(template.yaml) answers preflights and replaces any CORS header a function sets.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -28,7 +30,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import ValidationError
 
 from shared import body, outages
-from shared.errors import DependencyUnavailable, DomainError, InternalError, InvalidRequest, NotFound
+from shared.errors import DependencyUnavailable, DomainError, InternalError
 from shared.observability import logger, metrics
 
 Envelope = Callable[[DomainError], tuple[int, Mapping[str, Any]]]
@@ -93,36 +95,22 @@ def _to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
 
 
-def cors_config(origins: Sequence[str], headers: Sequence[str], credentials: bool = False) -> CORSConfig:
-    allowed = list(origins) or ["*"]
-    return CORSConfig(
-        allow_origin=allowed[0],
-        extra_origins=allowed[1:],
-        allow_headers=list(headers),
-        allow_credentials=credentials and "*" not in allowed,
-        max_age=600,
-    )
-
-
 def api_resolver(
     *,
     envelope: Envelope,
-    cors: CORSConfig | None = None,
-    invalid_request: ValidationMapper = lambda _errors: InvalidRequest(),
-    not_found: DomainError | Callable[[], DomainError] | None = None,
+    invalid_request: ValidationMapper,
+    not_found: DomainError | Callable[[], DomainError],
     normalizers: Sequence[EventNormalizer] = (),
     parse_float: Callable[[str], Any] = float,
     unavailable: Callable[[], DomainError] = DependencyUnavailable,
 ) -> ApiResolver:
     app = ApiResolver(
         envelope=envelope,
-        cors=cors,
         enable_validation=True,
         normalizers=normalizers,
         serializer=_to_json,
         json_body_deserializer=functools.partial(body.parse_json, parse_float=parse_float),
     )
-    unknown_route = not_found or NotFound()
     render = app.render_error
 
     @app.exception_handler(DomainError)
@@ -154,7 +142,7 @@ def api_resolver(
 
     @app.not_found
     def _not_found(_error: NotFoundError) -> Response:
-        return render(unknown_route() if callable(unknown_route) else unknown_route)
+        return render(not_found() if callable(not_found) else not_found)
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:

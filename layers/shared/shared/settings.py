@@ -28,14 +28,6 @@ class BucketSettings(EnvSettings):
     bucket_name: str = Field(min_length=3)
 
 
-class CorsSettings(EnvSettings):
-    cors_allow_origins: str = "*"
-
-    @property
-    def allowed_origins(self) -> list[str]:
-        return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
-
-
 class LightningSettings(EnvSettings):
     lightning_api_url: str
     # Name or ARN of the Secrets Manager secret holding the wallet's invoice key.

@@ -172,6 +172,32 @@ def head_object(bucket: str, key: str) -> StoredObject | None:
     )
 
 
+def read_object(bucket: str, key: str) -> bytes:
+    return bytes(client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
 def list_objects(bucket: str, prefix: str, limit: int = 1000) -> list[StoredObject]:
+    """Up to `limit` objects under `prefix`, at any depth (no content type: listings do not carry it)."""
     page = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit)
-    return [StoredObject(item["Key"], item["Size"], "", item["LastModified"]) for item in page.get("Contents", [])]
+    return [_listed(item) for item in page.get("Contents", [])]
+
+
+@dataclass(frozen=True)
+class Folder:
+    objects: list[StoredObject]  # directly in the folder (no content type: listings do not carry it)
+    folders: list[str]  # the names of its sub-folders
+    truncated: bool  # more than `limit` entries: only the first are here
+
+
+def list_folder(bucket: str, prefix: str, limit: int = 1000) -> Folder:
+    """One level under `prefix` ("a/b/"): its objects with sizes and dates, and its sub-folders; one request."""
+    page = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, Delimiter="/", MaxKeys=limit)
+    return Folder(
+        objects=[_listed(item) for item in page.get("Contents", [])],
+        folders=[entry["Prefix"].removeprefix(prefix).rstrip("/") for entry in page.get("CommonPrefixes", [])],
+        truncated=bool(page.get("IsTruncated")),
+    )
+
+
+def _listed(item: dict[str, Any]) -> StoredObject:
+    return StoredObject(item["Key"], item["Size"], "", item["LastModified"], item.get("ETag", ""))

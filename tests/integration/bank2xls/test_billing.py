@@ -10,7 +10,7 @@ import stripe
 
 from tests.integration.bank2xls.conftest import Browser
 from tests.integration.conftest import Receiver
-from tools.local.local_values import LOCAL_SECRETS
+from tools.local.local_values import CONSOLE_URL, LOCAL_SECRETS
 from tools.local.stripe_fake import StripeFake
 
 
@@ -42,7 +42,7 @@ def test_checkout_url_is_a_subscription_session_ending_with_its_id(bank2xls):
     browser.sign_in(f"buyer-{uuid.uuid4().hex[:8]}@example.com")
     answer = browser.call("billing_checkout", {"planId": "monthly_100"})
     assert answer.status == 200
-    assert answer.json["checkoutUrl"].startswith("http://127.0.0.1:3999/stripe/checkout/cs_")
+    assert answer.json["checkoutUrl"].startswith(f"{CONSOLE_URL}/stripe/checkout/cs_")
     again = browser.call("billing_checkout", {"planId": "monthly_100"}).json["checkoutUrl"]
     assert again != answer.json["checkoutUrl"]  # a new session, the same customer (checked below)
 

@@ -10,6 +10,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from bank2xls import credits
 from bank2xls.errors import IdempotencyConflict, InsufficientFunds
 from bank2xls.models import UserItem
+from bank2xls.schemas import Consumed, FreeConsumed, PaidConsumed
 from bank2xls.sessions import Caller
 from tests.integration.bank2xls.conftest import Browser
 
@@ -17,7 +18,7 @@ from tests.integration.bank2xls.conftest import Browser
 def signed_in_with(credits: int) -> tuple[Browser, str]:
     browser = Browser()
     user_id = browser.sign_in(f"rich-{uuid.uuid4().hex[:8]}@example.com").json["userId"]
-    UserItem(f"USER#{user_id}", "PROFILE").update(actions=[UserItem.balance.set(credits)])
+    UserItem(*UserItem.key(user_id)).update(actions=[UserItem.balance.set(credits)])
     return browser, user_id
 
 
@@ -81,7 +82,7 @@ def test_sixteen_parallel_debits_of_ten_against_one_hundred(bank2xls):
     _, user_id = signed_in_with(100)
     caller = Caller(session_id="session_parallel", source_ip="198.18.0.1", user_id=user_id)
 
-    def debit(_: int) -> dict | str:
+    def debit(_: int) -> Consumed | str:
         try:
             return credits.consume(caller, "bank2xls_conversion", 10, None, None)
         except InsufficientFunds:
@@ -90,11 +91,11 @@ def test_sixteen_parallel_debits_of_ten_against_one_hundred(bank2xls):
     with ThreadPoolExecutor(max_workers=16) as pool:
         answers = list(pool.map(debit, range(16)))
     # Then exactly ten succeed, each seeing its own new balance, and the rest are refused
-    ok = [answer for answer in answers if isinstance(answer, dict)]
+    ok = [answer for answer in answers if isinstance(answer, PaidConsumed)]
     assert len(ok) == 10
-    assert sorted(answer["newBalance"] for answer in ok) == list(range(0, 100, 10))
+    assert sorted(answer.newBalance for answer in ok) == list(range(0, 100, 10))
     assert answers.count("INSUFFICIENT_FUNDS") == 6
-    assert UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).balance == 0
+    assert UserItem.of(user_id, consistent_read=True).balance == 0
 
 
 def test_amount_must_be_a_positive_integer(browser):
@@ -126,7 +127,7 @@ def test_parallel_retries_of_one_request_id_all_get_the_first_answer(bank2xls):
     caller = Caller(session_id="session_retries", source_ip="198.18.0.2", user_id=user_id)
     request_id = f"req_{uuid.uuid4().hex[:8]}"
 
-    def retry(_: int) -> dict | str:
+    def retry(_: int) -> Consumed | str:
         try:
             return credits.consume(caller, "bank2xls_conversion", 5, request_id, {"fileName": "releve.pdf"})
         except IdempotencyConflict as exc:  # the documented 409 while the first is in flight
@@ -135,18 +136,18 @@ def test_parallel_retries_of_one_request_id_all_get_the_first_answer(bank2xls):
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(retry, range(16)))
     # Then every one answers the first answer (one entryId), never a 500 nor "insufficient funds"
-    first = next(answer for answer in answers if isinstance(answer, dict))
-    assert first["newBalance"] == 0
+    first = next(answer for answer in answers if isinstance(answer, PaidConsumed))
+    assert first.newBalance == 0
     assert all(answer in (first, "IDEMPOTENCY_CONFLICT") for answer in answers), answers
     # And the debit and its conversion happened once
-    assert UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).balance == 0
+    assert UserItem.of(user_id, consistent_read=True).balance == 0
     assert len(browser.call("conversions_history").json["conversions"]) == 1
 
 
 def test_parallel_retries_of_one_free_debit_all_get_the_first_answer(bank2xls):
     caller = Caller(session_id=f"session_{uuid.uuid4().hex}", source_ip="198.18.0.3", user_id=None)
 
-    def retry(_: int) -> dict | str:
+    def retry(_: int) -> Consumed | str:
         try:
             return credits.consume(caller, "bank2xls_conversion", 1, "req_free", None)
         except IdempotencyConflict as exc:
@@ -154,7 +155,7 @@ def test_parallel_retries_of_one_free_debit_all_get_the_first_answer(bank2xls):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(retry, range(12)))
-    assert all(answer == answers[0] for answer in answers) and answers[0]["type"] == "free-daily", answers
+    assert all(answer == answers[0] for answer in answers) and isinstance(answers[0], FreeConsumed), answers
 
 
 def test_a_transaction_conflict_is_retried_not_a_500(bank2xls, monkeypatch):
@@ -173,7 +174,7 @@ def test_a_transaction_conflict_is_retried_not_a_500(bank2xls, monkeypatch):
     answer = browser.call("credits_consume", {"amount": 3, "requestId": "req_conflict"})
     # Then it goes through on the third attempt, once
     assert (answer.status, answer.json["newBalance"]) == (200, 7)
-    assert UserItem.get(f"USER#{user_id}", "PROFILE", consistent_read=True).balance == 7
+    assert UserItem.of(user_id, consistent_read=True).balance == 7
 
 
 def test_a_request_id_that_never_gets_through_answers_409_in_flight(bank2xls, monkeypatch):

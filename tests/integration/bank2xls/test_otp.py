@@ -27,7 +27,7 @@ def test_request_sends_a_french_code_by_ses_and_stores_only_its_hash(browser):
     code = last_code(email)
     message = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages[-1]
     assert "Votre code de connexion" in message.subject and code in message.body
-    stored = OtpItem.get(f"OTP#{email}", "OTP")
+    stored = OtpItem.get(*OtpItem.key(email))
     assert code not in stored.code_hash and len(stored.code_hash) == 64
 
 
@@ -66,9 +66,7 @@ def test_wrong_codes_are_limited_per_code(browser):
 def test_expired_codes(browser):
     email = unique_email()
     browser.call("otp_request", {"email": email})
-    OtpItem.get(f"OTP#{email}", "OTP").update(
-        actions=[OtpItem.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))]
-    )
+    OtpItem.get(*OtpItem.key(email)).update(actions=[OtpItem.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
     answer = browser.call("otp_verify", {"email": email, "otp": last_code(email)})
     assert (answer.status, answer.json) == (400, {"error": {"code": "OTP_EXPIRED", "message": "Code OTP expiré"}})
 
@@ -135,7 +133,7 @@ def test_thirty_two_parallel_wrong_codes_compare_five(browser):
         outcomes = list(pool.map(verify, range(32)))
     # Then each was counted before its comparison: exactly five compared, the rest refused
     assert sorted(outcomes) == ["OTP_INVALID"] * 5 + ["OTP_RATE_LIMITED"] * 27
-    assert OtpItem.get(f"OTP#{email}", "OTP").attempts == 5
+    assert OtpItem.get(*OtpItem.key(email)).attempts == 5
     assert browser.call("otp_verify", {"email": email, "otp": right}).json["error"]["code"] == "OTP_RATE_LIMITED"
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-import json
-import secrets
 import uuid
 from typing import Any
 
 import pytest
 
 from cinq.settings import settings
-from tests.events import load_event, with_body
-from tests.integration.conftest import use_function_environment
+from tests.integration import conftest as integration
+from tests.integration.conftest import fresh_ip, use_function_environment
 from tools.local.local_values import LOCAL_SECRETS
 from tools.local.template import Template
-from tools.local.worker import LambdaContext
 
 ADMIN_KEY = LOCAL_SECRETS["CinqAdminApiKeySecret"]
 PASSWORD = "SecurePass123"
@@ -29,50 +25,14 @@ def cinq(monkeypatch: pytest.MonkeyPatch, template: Template, aws_mock: None) ->
     settings.cache_clear()
 
 
-class Answer:
-    def __init__(self, result: dict[str, Any]) -> None:
-        self.status = result["statusCode"]
-        self.headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
-        self.json = json.loads(result.get("body") or "null")
-
-
-class Client:
+class Client(integration.Client):
     """One caller: its own source IP (per-IP limits stay per test) and, once logged in, its token."""
 
-    def __init__(self) -> None:
-        self.source_ip = f"198.19.{secrets.randbelow(256)}.{secrets.randbelow(256)}"
-        self.token: str | None = None
-        self.user: dict[str, Any] = {}
+    api = "cinq"
 
-    def call(
-        self,
-        name: str,
-        body: Any = None,
-        *,
-        query: dict[str, str] | None = None,
-        path: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        raw: str | None = None,
-        drop_headers: tuple[str, ...] = (),
-    ) -> Answer:
-        event = load_event("cinq", name)
-        event["requestContext"]["http"]["sourceIp"] = self.source_ip
-        event["headers"].pop("authorization", None)
-        if self.token:
-            event["headers"]["authorization"] = f"Bearer {self.token}"
-        event["headers"].update(headers or {})
-        for header in drop_headers:
-            event["headers"].pop(header, None)
-        if raw is not None or body is not None:
-            with_body(event, raw if raw is not None else json.dumps(body), "application/json")
-        if query is not None:
-            event["queryStringParameters"] = query
-            event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
-        if path is not None:
-            event["pathParameters"] = path
-            event["rawPath"] = event["requestContext"]["http"]["path"] = "/api/gift-verify/" + path["code"]
-        module = importlib.import_module(f"cinq.handlers.{name}")
-        return Answer(module.lambda_handler(event, LambdaContext(name, 512, 15, "test")))
+    def __init__(self) -> None:
+        super().__init__(source_ip=fresh_ip())
+        self.user: dict[str, Any] = {}
 
 
 def new_code(amount_cents: int = 1500, **extra: Any) -> str:

@@ -109,7 +109,7 @@ def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(cinq):
     # Given an account whose stored hash has older argon2 parameters
     address = email()
     Client().call("auth_register", {"email": address, "password": PASSWORD, "giftCode": new_code()})
-    user = User.get(f"USER#{EmailOwner.get(f'EMAIL#{address}', 'USER').user_id}", "PROFILE")
+    user = User.get_profile(EmailOwner.find(address).user_id)
     user.update(actions=[User.password_hash.set(older_hash(PASSWORD))])
     # When it logs in
     assert Client().call("auth_login", {"email": address, "password": PASSWORD}).status == 200

@@ -13,6 +13,7 @@ from moto.ses.models import ses_backends
 
 from cinq import gifts
 from cinq.settings import settings
+from tests.events import load_event
 from tests.faults import failing
 from tests.integration.cinq.conftest import Client
 from tools.local.btcpay import Delivery, FakeBtcpay
@@ -21,6 +22,7 @@ from tools.local.lightning import FakeWallet
 from tools.local.local_values import BTCPAY_STORE_ID, LOCAL_SECRETS
 
 SECRET = LOCAL_SECRETS["BtcpayWebhookSecretSecret"]
+REQUEST_ID = load_event("cinq", "btcpay_webhook")["requestContext"]["requestId"]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,20 @@ def test_a_settled_invoice_creates_one_gift_code_and_mails_it_to_the_buyer(btcpa
     created = [a.json for a in answers if a.json["action"] == "created"]
     assert len(created) == 1
     gift = created[0]["giftCode"]
+    assert created[0] == {
+        "success": True,
+        "message": "Gift code created successfully",
+        "requestId": REQUEST_ID,
+        "invoiceId": deliveries[0].event["invoiceId"],
+        "giftCode": {
+            "id": gift["id"],
+            "prefix": gift["prefix"],
+            "amount": gift["amount"],
+            "expiresAt": gift["expiresAt"],
+        },
+        "action": "created",
+    }
     assert gift["amount"] == {"cents": 1500, "formatted": "15.00 EUR"} and gift["prefix"].startswith("CINQ-")
-    assert created[0]["message"] == "Gift code created successfully" and created[0]["invoiceId"]
     mails = mail_to(email)
     assert len(mails) == 1
     code = next(word for word in mails[0].body.replace("<", " ").replace(">", " ").split() if word.startswith("CINQ-"))
@@ -80,7 +94,16 @@ def test_redeliveries_create_nothing(btcpay):
         post(delivery)
     settle_event = next(d for d in deliveries if d.event["type"] == "InvoiceSettled")
     again = post(btcpay.redelivery(settle_event.delivery_id))
-    assert again.status == 200 and again.json["action"] == "already_processed"
+    assert (again.status, again.json) == (
+        200,
+        {
+            "success": True,
+            "message": "Already processed",
+            "requestId": REQUEST_ID,
+            "invoiceId": settle_event.event["invoiceId"],
+            "action": "already_processed",
+        },
+    )
     assert len(mail_to(email)) == 1
 
 
@@ -109,7 +132,20 @@ def test_unsettled_invoices_and_bad_payloads_are_400_other_events_acknowledged(b
     assert post(garbage).status == 400
     other = json.dumps({"type": "InvoiceExpired", "invoiceId": invoice["id"], "storeId": BTCPAY_STORE_ID}).encode()
     acknowledged = post(Delivery("u", other, {"BTCPay-Sig": _sign(other)}))
-    assert acknowledged.status == 200 and acknowledged.json["action"] == "acknowledged"
+    assert (acknowledged.status, acknowledged.json) == (
+        200,
+        {
+            "success": True,
+            "message": "Event acknowledged",
+            "requestId": REQUEST_ID,
+            "type": "InvoiceExpired",
+            "action": "acknowledged",
+        },
+    )
+    for wrong in ({"type": "InvoiceSettled", "invoiceId": 7, "storeId": BTCPAY_STORE_ID}, {"type": ["x"]}, [1]):
+        signed_wrong = json.dumps(wrong).encode()
+        refused = post(Delivery("u", signed_wrong, {"BTCPay-Sig": _sign(signed_wrong)}))
+        assert (refused.status, refused.json["code"]) == (400, "INVALID_REQUEST")
 
 
 def _sign(body: bytes) -> str:

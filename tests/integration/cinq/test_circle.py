@@ -58,7 +58,7 @@ def test_five_at_most_and_removing_frees_a_place(cinq):
 def test_parallel_adds_never_pass_five(cinq):
     # Given eight people added at once (through the logic: a Lambda process serves one request at a time)
     me = member()
-    owner = User.get(f"USER#{me.user['id']}", "PROFILE")
+    owner = User.get_profile(me.user["id"])
     friends = [member().user["email"] for _ in range(8)]
 
     def add(address: str) -> bool:

@@ -35,7 +35,7 @@ def test_invalid_emails_are_400(cinq):
 
 def test_the_count_is_exact_under_parallel_sign_ups(cinq):
     # Given 20 sign-ups racing, 5 of them for the same address (through the logic: see test_credits)
-    before = waitlist.count()
+    before = waitlist.count().count
     shared = f"same-{uuid.uuid4().hex[:8]}@example.com"
     emails = [f"p{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(15)] + [shared] * 5
 
@@ -50,7 +50,7 @@ def test_the_count_is_exact_under_parallel_sign_ups(cinq):
         accepted = list(pool.map(join, emails))
     # Then 16 entries, and the count moved by exactly 16
     assert accepted.count(True) == 16
-    assert waitlist.count() == before + 16
+    assert waitlist.count().count == before + 16
 
 
 def shard_values() -> list[int]:
@@ -71,28 +71,28 @@ def test_the_count_is_the_sum_of_the_shards_and_no_shard_takes_every_sign_up(cin
     before = shard_values()
     emails = [f"s{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(40)]
     with ThreadPoolExecutor(max_workers=10) as pool:
-        counts = list(pool.map(waitlist.join, emails))
+        counts = [joined.count for joined in pool.map(waitlist.join, emails)]
     after = shard_values()
     # Then the shards moved by exactly 40, spread over several of them (no hot counter item)
     moved = [b - a for a, b in zip(before, after, strict=True)]
     assert sum(moved) == 40 and max(moved) < 40 and sum(1 for m in moved if m) >= 8
     # And every answer counted at least its own sign-up; the last read counts them all
-    assert max(counts) == legacy_value() + sum(after) == waitlist.count()
+    assert max(counts) == legacy_value() + sum(after) == waitlist.count().count
 
 
 def test_the_single_counter_of_before_still_counts(cinq):
     # Given sign-ups counted by the one COUNTER#waitlist item before the counter was sharded
-    before = waitlist.join(f"old-{uuid.uuid4().hex[:8]}@example.com")
-    Counter(*waitlist.LEGACY).update(actions=[Counter.value.add(1000)])
+    before = waitlist.join(f"old-{uuid.uuid4().hex[:8]}@example.com").count
+    Counter.ref(waitlist.COUNTER).update(actions=[Counter.value.add(1000)])
     # Then the count includes them, and a new sign-up adds one to the whole
-    assert waitlist.join(f"new-{uuid.uuid4().hex[:8]}@example.com") == before + 1001
+    assert waitlist.join(f"new-{uuid.uuid4().hex[:8]}@example.com").count == before + 1001
 
 
 def test_the_count_an_environment_answers_lags_by_a_second_at_most(cinq):
     # Given an environment that read the count, then a sign-up made elsewhere (another environment's shard write)
-    seen = waitlist.count()
-    Counter(*waitlist.shard_key(0)).update(actions=[Counter.value.add(1)])
+    seen = waitlist.count().count
+    Counter.ref(waitlist.COUNTER, 0).update(actions=[Counter.value.add(1)])
     # Then it answers at least what it read, and the new count once CACHE_SECONDS have passed
-    assert waitlist.count() >= seen
+    assert waitlist.count().count >= seen
     time.sleep(waitlist.CACHE_SECONDS)
-    assert waitlist.count() == seen + 1
+    assert waitlist.count().count == seen + 1

@@ -8,25 +8,22 @@ string, JSON or form body, or the session as `Authorization: Bearer`).
 
 from __future__ import annotations
 
-import base64
-import importlib
 import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 
-from filestore.models import SessionItem, TransferToken
+from filestore.models import SessionItem, Transfer, TransferToken
 from filestore.settings import settings
 from shared import aws
-from shared.tokens import token_hash
 from tests.events import load_event, multipart, with_body
-from tests.integration.conftest import use_function_environment
+from tests.integration import conftest as integration
+from tests.integration.conftest import Answer, use_function_environment, with_path
 from tools.local.template import Template
-from tools.local.worker import LambdaContext
 
 PASSWORD = "secret-123"
 AUTH_REQUIRED = {"message": "Une authentification est requise pour effectuer cette action."}
@@ -36,7 +33,7 @@ BAD_DOWNLOAD_TARGET = {"message": "Le fichier n'existe pas ou le répertoire est
 BAD_DOWNLOAD_TOKEN = {"message": "Jeton de téléchargement invalide"}
 BAD_DELETE_TARGET = {"message": "Le fichier n'existe pas ou le chemin d'accès est incorrect."}
 BAD_CREDENTIALS = {"message": "Nom d'utilisateur ou mot de passe incorrect."}
-PATH_TOKENS = {"upload": "REPLACE_UPLOAD_TOKEN", "download": "REPLACE_DOWNLOAD_TOKEN"}
+PATH_TOKENS = {"upload": "REPLACE_UPLOAD_TOKEN", "download": "REPLACE_DOWNLOAD_TOKEN"}  # the events' placeholders
 
 
 @pytest.fixture
@@ -45,17 +42,6 @@ def filestore(monkeypatch: pytest.MonkeyPatch, template: Template, aws_mock: Non
     settings.cache_clear()
     yield
     settings.cache_clear()
-
-
-class Answer:
-    def __init__(self, result: dict[str, Any]) -> None:
-        self.result = result
-        self.status = result["statusCode"]
-        self.headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
-        body = result.get("body") or ""
-        self.content = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
-        is_json = self.headers.get("content-type", "").startswith("application/json")
-        self.json: Any = json.loads(self.content or b"null") if is_json else None
 
 
 def _documented_params(event: dict[str, Any]) -> dict[str, Any]:
@@ -83,16 +69,17 @@ def _place(event: dict[str, Any], params: dict[str, Any], via: str) -> None:
         with_body(event, urlencode(params), "application/x-www-form-urlencoded")
 
 
-class Client:
+class Client(integration.Client):
     """One user; `token` is its session, sent as `user_token` (or as a bearer) with every call.
     `source_ip`: the event's unless given."""
+
+    api = "filestore"
 
     def __init__(
         self, token: str | None = None, user: dict[str, Any] | None = None, source_ip: str | None = None
     ) -> None:
-        self.token = token
+        super().__init__(token, source_ip)
         self.user = user or {}
-        self.source_ip = source_ip
 
     @property
     def id(self) -> int:
@@ -116,8 +103,6 @@ class Client:
         body: (raw bytes, content type) replacing the event's body (a file, or anything malformed).
         """
         event = load_event("filestore", name)
-        if self.source_ip:
-            event["requestContext"]["http"]["sourceIp"] = self.source_ip
         event["headers"].pop("authorization", None)
         default_via = "json" if event["headers"].get("content-type", "").startswith("application/json") else "query"
         merged = {k: v for k, v in {**_documented_params(event), **(params or {})}.items() if v is not None}
@@ -126,18 +111,12 @@ class Client:
         elif auth == "bearer" and self.token is not None:
             event["headers"]["authorization"] = f"Bearer {self.token}"
         _place(event, merged, via or default_via)
-        kind = name.split("_")[0]
-        if name in ("upload", "download"):
-            token = path_token if path_token is not None else PATH_TOKENS[kind]
-            path = f"/api/files/{kind}/{quote(token, safe='')}"
-            event["rawPath"] = event["requestContext"]["http"]["path"] = path
-            event["pathParameters"] = {"token": token}
+        if name in PATH_TOKENS:
+            with_path(event, {"token": path_token if path_token is not None else PATH_TOKENS[name]})
         if body is not None:
             with_body(event, body[0], body[1])
         event["headers"].update(headers or {})
-        module = importlib.import_module(f"filestore.handlers.{name}")
-        context: Any = LambdaContext(name, 512, 15, "test")
-        return Answer(module.lambda_handler(event, context))
+        return self.invoke(event)
 
     # The flows most tests need
 
@@ -217,13 +196,13 @@ def s3_access(filestore: None) -> Iterator[S3Access]:
 
 
 def expire_session(token: str) -> None:
-    session = SessionItem.get(f"SESSION#{token_hash(token)}", "SESSION")
+    session = SessionItem.get(*SessionItem.key(token))
     session.update(actions=[SessionItem.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
 
 
-def expire_transfer(kind: str, token: str) -> None:
-    """Move an UPLOAD or DOWNLOAD token's validity into the past, as time would."""
-    grant = TransferToken.get(f"{kind}#{token_hash(token)}", "TOKEN")
+def expire_transfer(kind: Transfer, token: str) -> None:
+    """Move an upload or download token's validity into the past, as time would."""
+    grant = TransferToken.get(*TransferToken.key(kind, token))
     grant.update(actions=[TransferToken.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
 
 

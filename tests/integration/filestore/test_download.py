@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from filestore.models import Transfer
 from filestore.settings import settings
 from tests.integration.filestore.conftest import (
     AUTH_REQUIRED,
@@ -108,7 +109,7 @@ def test_an_expired_token_is_invalid(filestore):
     user = member()
     user.put("docs", "old.txt", b"old")
     token = user.download_token("docs", "old.txt", timeout=86400)
-    expire_transfer("DOWNLOAD", token)
+    expire_transfer(Transfer.DOWNLOAD, token)
     answer = user.call("download", path_token=token)
     assert (answer.status, answer.json) == (400, BAD_DOWNLOAD_TOKEN)
 

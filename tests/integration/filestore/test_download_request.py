@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from filestore.models import TransferToken
-from shared.tokens import token_hash
+from filestore.models import Transfer, TransferToken
 from tests.integration.filestore.conftest import (
     AUTH_REQUIRED,
     BAD_DOWNLOAD_TARGET,
@@ -30,8 +29,8 @@ def test_the_documented_request_answers_a_download_token(owner):
     answer = owner.call("download_request")
     assert answer.status == 200
     assert list(answer.json) == ["download_token"] and len(answer.json["download_token"]) >= 32
-    grant = TransferToken.get(f"DOWNLOAD#{token_hash(answer.json['download_token'])}", "TOKEN")
-    assert grant.user_id == owner.id and grant.key == f"main/{owner.id}/documents/2024/rapport.pdf"
+    grant = TransferToken.get(*TransferToken.key(Transfer.DOWNLOAD, answer.json["download_token"]))
+    assert grant.user_id == owner.id and grant.object_key == f"main/{owner.id}/documents/2024/rapport.pdf"
     assert timedelta(seconds=295) < grant.valid_until - datetime.now(UTC) <= timedelta(seconds=300)
 
 

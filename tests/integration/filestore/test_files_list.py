@@ -99,6 +99,16 @@ def test_no_request_can_list_another_users_folder(filestore, s3_access):
     s3_access.names.clear()
     for disk, folder, _name in attacks(victim.id):
         answer = attacker.call("files_list", {"disk": disk, "folder": folder})
-        assert answer.status == 400 or answer.json["files"] == [], (disk, folder)
-        assert "secret.txt" not in str(answer.json)
+        # Only main's root is a folder of the attacker's: its own, empty; any other is refused or none of theirs
+        if (disk, folder) == ("main", ""):
+            assert (answer.status, answer.json["files"], answer.json["folders"]) == (200, [], [])
+        else:
+            assert (answer.status, answer.json) == (400, BAD_FOLDER), (disk, folder)
     assert within_own_tree(attacker, [name for _, name in s3_access.names]) == []
+
+
+def test_a_listing_is_one_request_to_s3(owner, s3_access):
+    # Sizes and dates come with the listing itself: no request per file
+    s3_access.names.clear()
+    assert owner.call("files_list").status == 200
+    assert [operation for operation, _ in s3_access.names] == ["ListObjectsV2"]

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.events import load_event
-from tests.integration.filestore.conftest import Answer
-from tools.local.worker import LambdaContext
+from tests.integration.conftest import Answer
+from tests.integration.filestore.conftest import Client
 
 NOT_FOUND = {"message": "Ressource introuvable."}
 
 
 def call(method: str, path: str) -> Answer:
-    from filestore.handlers import not_found
-
     event = load_event("filestore", "not_found")
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["requestContext"]["http"]["method"] = method
-    context: Any = LambdaContext("not_found", 256, 15, "test")
-    return Answer(not_found.lambda_handler(event, context))
+    return Client().invoke(event)
 
 
 def test_the_documented_event_is_a_404_with_a_message(filestore):

@@ -8,6 +8,7 @@ import pytest
 
 from filestore import transfers, users
 from filestore.errors import InvalidUploadToken
+from filestore.models import Transfer
 from filestore.settings import settings
 from tests.events import multipart
 from tests.integration.filestore.conftest import (
@@ -113,7 +114,7 @@ def test_failed_uploads_do_not_use_the_token(filestore, monkeypatch):
 def test_an_expired_token_is_invalid(filestore):
     user = member()
     token = user.upload_token("docs", "late.txt")
-    expire_transfer("UPLOAD", token)
+    expire_transfer(Transfer.UPLOAD, token)
     answer = user.send(token, b"late")
     assert (answer.status, answer.json) == (400, BAD_UPLOAD_TOKEN)
     assert f"main/{user.id}/docs/late.txt" not in all_keys()
@@ -138,9 +139,9 @@ def test_another_users_token_is_invalid_and_stays_the_owners(filestore, s3_acces
     ["unknown", "A" * 32, "x" * 201, "REPLACE_UPLOAD_TOKEN", "..", "%2e%2e", "a b", "é" * 10, "../../etc/passwd"],
 )
 def test_unknown_or_forged_tokens_are_invalid(filestore, token):
+    # (the handler gets the token as API Gateway decodes it, whatever it is)
     answer = member().send(token, b"x")
-    assert answer.status in (400, 404)
-    assert answer.json == BAD_UPLOAD_TOKEN or answer.status == 404
+    assert (answer.status, answer.json) == (400, BAD_UPLOAD_TOKEN)
 
 
 def test_other_kinds_of_token_are_no_upload_token(filestore):
@@ -158,7 +159,7 @@ def test_uploading_onto_an_existing_name_replaces_it_with_the_new_type(filestore
     user.put("docs", "same.dat", b"\x89PNG new", "image/png")
     assert stored(f"main/{user.id}/docs/same.dat") == (b"\x89PNG new", "image/png")
     listed = user.call("files_list", {"folder": "docs"}).json["files"]
-    assert [(f["name"], f["content_type"]) for f in listed] == [("same.dat", "image/png")]
+    assert [(f["name"], f["size"]) for f in listed] == [("same.dat", 8)]
 
 
 def test_concurrent_uploads_with_one_token_exactly_one_succeeds(filestore):

@@ -11,9 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from filestore import transfers, users
 from filestore.errors import InvalidUploadToken
-from filestore.models import TransferToken
+from filestore.models import Transfer, TransferToken
 from shared import aws
-from shared.tokens import token_hash
 from tests.integration.filestore.conftest import BAD_UPLOAD_TOKEN, Client, all_keys, bucket, member, stored
 
 REFUSED = {
@@ -130,7 +129,7 @@ def test_a_claim_left_by_a_stopped_invocation_expires(filestore):
     user = member()
     token, form = ask(user, "docs", "late.txt")
     post_form(form, b"late")
-    grant = TransferToken.get(f"UPLOAD#{token_hash(token)}", "TOKEN")
+    grant = TransferToken.get(*TransferToken.key(Transfer.UPLOAD, token))
     grant.update(actions=[TransferToken.claimed_at.set(datetime.now(UTC) - timedelta(seconds=1))])
     # Then a claim in progress keeps the token
     assert finalize(user, token).json == BAD_UPLOAD_TOKEN

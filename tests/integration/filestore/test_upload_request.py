@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from filestore.models import TransferToken
-from shared.tokens import token_hash
+from filestore.models import Transfer, TransferToken
 from tests.integration.filestore.conftest import (
     AUTH_REQUIRED,
     BAD_UPLOAD_TARGET,
@@ -24,7 +23,7 @@ from tests.integration.filestore.conftest import (
 
 
 def grant_of(token: str) -> TransferToken:
-    return TransferToken.get(f"UPLOAD#{token_hash(token)}", "TOKEN")
+    return TransferToken.get(*TransferToken.key(Transfer.UPLOAD, token))
 
 
 def test_a_token_and_a_form_for_the_callers_own_path(filestore):
@@ -36,7 +35,7 @@ def test_a_token_and_a_form_for_the_callers_own_path(filestore):
     assert answer.status == 200
     assert len(answer.json["upload_token"]) >= 32
     grant = grant_of(answer.json["upload_token"])
-    assert grant.key == f"main/{user.id}/documents/2024/rapport.pdf"
+    assert grant.object_key == f"main/{user.id}/documents/2024/rapport.pdf"
     form = answer.json["upload"]
     assert re.fullmatch(r"incoming/[0-9a-f]{32}", form["fields"]["key"]) and form["fields"]["key"] == grant.staging_key
     assert form["fields"]["Content-Type"] == "application/pdf" == grant.content_type
@@ -60,7 +59,7 @@ def test_the_token_is_stored_hashed_bound_to_user_and_key_and_expires_in_15_minu
     user = member()
     token = user.upload_token("a/b", "c.txt", disk="archive")
     grant = grant_of(token)
-    assert (grant.user_id, grant.disk, grant.key, grant.file_name) == (
+    assert (grant.user_id, grant.disk, grant.object_key, grant.file_name) == (
         user.id,
         "archive",
         f"archive/{user.id}/a/b/c.txt",
@@ -80,7 +79,7 @@ def test_asking_writes_nothing(filestore):
 def test_parameters_and_user_token_from_the_query_a_json_or_a_form_body(filestore, via):
     user = member()
     answer = user.call("upload_request", {"folder": "x", "file_name": "y.txt"}, via=via)
-    assert answer.status == 200 and grant_of(answer.json["upload_token"]).key == f"main/{user.id}/x/y.txt"
+    assert answer.status == 200 and grant_of(answer.json["upload_token"]).object_key == f"main/{user.id}/x/y.txt"
 
 
 def test_user_token_as_a_bearer(filestore):
@@ -92,7 +91,7 @@ def test_the_root_folder_is_allowed(filestore):
     user = member()
     for root in ("", "/"):
         answer = user.call("upload_request", {"folder": root, "file_name": "top.txt"})
-        assert grant_of(answer.json["upload_token"]).key == f"main/{user.id}/top.txt"
+        assert grant_of(answer.json["upload_token"]).object_key == f"main/{user.id}/top.txt"
 
 
 @pytest.mark.parametrize(
@@ -153,7 +152,7 @@ def test_no_request_can_name_another_users_object(filestore, s3_access):
         answer = attacker.call("upload_request", {"disk": disk, "folder": folder, "file_name": file_name}, via="json")
         # Then it is refused, or the token's file is inside the attacker's own tree
         if answer.status == 200:
-            assert within_own_tree(attacker, [grant_of(answer.json["upload_token"]).key]) == []
+            assert within_own_tree(attacker, [grant_of(answer.json["upload_token"]).object_key]) == []
             assert answer.json["upload"]["fields"]["key"].startswith("incoming/")
         else:
             assert answer.json == BAD_UPLOAD_TARGET, (folder, file_name)

@@ -167,7 +167,7 @@ def test_fifty_failures_from_one_address_then_429_whatever_the_user(filestore):
 
 def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(account):
     # Given an account whose stored hash has older argon2 parameters
-    key = f"USERNAME#{account['username'].casefold()}", "USER"
+    key = UserItem.key(account["username"])
     UserItem.get(*key).update(actions=[UserItem.password_hash.set(older_hash(PASSWORD))])
     # When it logs in
     assert Client().call("user_login", {"username": account["username"], "password": PASSWORD}).status == 200

@@ -7,7 +7,7 @@ import threading
 from filestore import users
 from filestore.errors import SignUpRefused
 from filestore.models import SessionItem, UserItem
-from shared.tokens import token_hash
+from filestore.schemas import SignedIn, SignUp
 from tests.integration.filestore.conftest import PASSWORD, Client, sign_up, unique_name
 
 NAME_RULE = "Veuillez saisir au minimum 1 et au maximum 32 caractères. Les accents et tirés '-' sont autorisés."
@@ -48,10 +48,13 @@ def test_fields_are_accepted_from_a_json_body_a_form_or_the_query_string(filesto
 
 
 def test_the_event_file_itself_signs_up_jdupont_once(filestore):
-    # The documented example: first time 200 (or taken when another test of this session ran it already)
-    answer = Client().call("user_sign")
-    assert answer.status in (200, 400)
-    assert Client().call("user_sign").json == {"username": TAKEN, "lastname": "", "firstname": "", "password": ""}
+    # Given no jdupont (another test of this session may have signed the event file up already)
+    UserItem(*UserItem.key("jdupont")).delete()
+    # The documented example: 200 the first time, then the username is taken
+    first = Client().call("user_sign")
+    assert (first.status, first.json["username"], first.json["lastname"]) == (200, "jdupont", "Dupont")
+    again = Client().call("user_sign")
+    assert (again.status, again.json) == (400, {"username": TAKEN, "lastname": "", "firstname": "", "password": ""})
 
 
 def test_every_wrong_field_has_its_message_and_correct_ones_an_empty_string(filestore):
@@ -133,7 +136,7 @@ def test_parallel_sign_ups_of_one_username_exactly_one_wins(filestore):
         name = username.upper() if index % 2 else username
         start.wait()
         try:
-            results.append(users.sign_up({"username": name, **FIELDS}))
+            results.append(users.sign_up(SignUp(username=name, **FIELDS)))
         except SignUpRefused as refused:
             results.append(refused)
 
@@ -143,18 +146,18 @@ def test_parallel_sign_ups_of_one_username_exactly_one_wins(filestore):
     for thread in threads:
         thread.join(timeout=60)
     # Then exactly one account, the others told the username is taken
-    wins = [r for r in results if isinstance(r, dict)]
+    wins = [r for r in results if isinstance(r, SignedIn)]
     losses = [r for r in results if isinstance(r, SignUpRefused)]
     assert len(wins) == 1 and len(losses) == 7
     assert all(loss.details["fields"]["username"] == TAKEN for loss in losses)
-    assert UserItem.get(f"USERNAME#{username.casefold()}", "USER").user_id == wins[0]["id"]
+    assert UserItem.get(*UserItem.key(username)).user_id == wins[0].id
 
 
 def test_passwords_and_session_tokens_are_stored_hashed(filestore):
     username = unique_name()
     answer = sign_up(username)
-    user = UserItem.get(f"USERNAME#{username}", "USER")
+    user = UserItem.get(*UserItem.key(username))
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
-    stored = SessionItem.get(f"SESSION#{token_hash(answer.json['token'])}", "SESSION")
+    stored = SessionItem.get(*SessionItem.key(answer.json["token"]))
     assert stored.user_id == answer.json["id"]
     assert answer.json["token"] not in stored.pk

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from invoice_api import ids
-from invoice_api.models import COUNTERS, Counter, Invoice
+from invoice_api.models import Counter, Invoice
 from shared.idblocks import IdBlocks
 from tests.integration.invoice_api.conftest import Client
 
@@ -22,7 +22,7 @@ def test_ids_are_unique_across_parallel_environments(invoice_table):
         taken = list(pool.map(take, range(300)))
     # Then no id is handed out twice, and the counter moved past every one of them
     assert len(set(taken)) == 300
-    assert int(Counter.get(COUNTERS, "invoice").value) >= max(taken)
+    assert int(Counter.get(*Counter.key("invoice")).value) >= max(taken)
 
 
 def test_parallel_creations_through_the_api_get_distinct_ids(invoice_table):
@@ -36,7 +36,7 @@ def test_parallel_creations_through_the_api_get_distinct_ids(invoice_table):
 
 
 def test_seeding_reserves_its_ids_from_the_same_counter(invoice_table):
-    # Given an environment holding a block, When a seeding reserves ids directly (ids.reserve, as seed.py does)
+    # Given an environment holding a block, When a seeding reserves ids directly (ids.reserve, as tools/seed.py does)
     first = Client().login().call("invoice_create", {"user_id": 1, "type": "P", "paid": 0, "value": 1})
     seeded = ids.reserve("invoice", 50)
     # Then the seeding's ids are past every id any environment holds

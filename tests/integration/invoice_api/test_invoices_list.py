@@ -12,8 +12,7 @@ import pytest
 
 from invoice_api.formatting import TIMEZONE
 from invoice_api.models import Invoice
-from invoice_api.seed import bulk_invoice, seed_invoices
-from shared import aws
+from tools.seed import bulk_invoice, seed_invoices
 
 INVALID = {"message": "Invalid filter", "status": 400, "data": []}
 
@@ -21,7 +20,7 @@ INVALID = {"message": "Invalid filter", "status": 400, "data": []}
 @pytest.fixture(scope="module")
 def stored(invoice_table: str) -> list[Invoice]:
     """The demo invoices and 150 more, as stored (the oracle reads them all)."""
-    seed_invoices(aws.client("dynamodb"), invoice_table, "bulk", 150, bulk_invoice)
+    seed_invoices("bulk", 150, bulk_invoice)
     return sorted(Invoice.scan(Invoice.sk == "INVOICE"), key=lambda invoice: int(invoice.invoice_id))
 
 

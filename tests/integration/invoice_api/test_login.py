@@ -12,12 +12,12 @@ import pytest
 from invoice_api import auth
 from invoice_api.errors import NotAuthorized, TooManyAttempts
 from invoice_api.models import AccessToken, Login
-from invoice_api.seed import DEMO_PASSWORD
 from invoice_api.settings import settings
 from shared import throttle
 from shared.passwords import hash_password, upgrade_stored_hash
 from tests.hashes import current, older_hash
 from tests.integration.invoice_api.conftest import ONE, Client
+from tools.seed import DEMO_PASSWORD
 
 REFUSED = {"message": "Not Authorized", "status": 403, "data": []}
 UNAUTHENTICATED = {"message": "Unauthenticated.", "status": 401, "data": []}
@@ -42,7 +42,7 @@ def test_login_as_documented(invoice_table):
     assert (answer.json["message"], answer.json["status"]) == ("Authorized", 200)
     token = answer.json["data"]["token"]
     token_id, secret = re.fullmatch(r"(\d+)\|([A-Za-z0-9]{40})", token).groups()
-    stored = AccessToken.get(f"TOKEN#{token_id}", "TOKEN")
+    stored = AccessToken.get(*AccessToken.key(token_id))
     assert secret not in stored.token_hash and len(stored.token_hash) == 64
     assert timedelta(hours=23) < stored.valid_until - datetime.now(UTC) <= timedelta(hours=24)
     assert stored.expires_at == stored.valid_until
@@ -125,7 +125,7 @@ def test_a_forged_secret_or_an_expired_token_is_401(invoice_table):
     token_id, secret = session.token.split("|")
     forged = Client(f"{token_id}|{secret[::-1]}")
     assert forged.call("users_list").status == 401
-    stored = AccessToken.get(f"TOKEN#{token_id}", "TOKEN")
+    stored = AccessToken.get(*AccessToken.key(token_id))
     stored.update(actions=[AccessToken.valid_until.set(datetime.now(UTC) - timedelta(seconds=1))])
     assert session.call("users_list").status == 401
 
@@ -204,16 +204,16 @@ def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(invoice_ta
     # Given credentials (of demo user 3, under an address no other test counts failures for) stored with
     # older argon2 parameters
     address = f"rehash-{uuid.uuid4().hex[:8]}@example.com"
-    Login(*auth.login_key(address), user_id=3, password_hash=older_hash(DEMO_PASSWORD)).save()
+    Login(*Login.key(address), user_id=3, password_hash=older_hash(DEMO_PASSWORD)).save()
     # When they log in
     assert Client().call("login", {"email": address, "password": DEMO_PASSWORD}).status == 200
     # Then the hash is now at the current parameters, for the same password
-    assert current(Login.get(*auth.login_key(address)).password_hash, DEMO_PASSWORD)
+    assert current(Login.get(*Login.key(address)).password_hash, DEMO_PASSWORD)
 
 
 def test_a_rehash_never_overwrites_a_hash_changed_meanwhile(invoice_table):
     # Given a login read with an older hash, whose stored hash changes before the rehash is written
-    key = auth.login_key(f"rehash-{uuid.uuid4().hex[:8]}@example.com")
+    key = Login.key(f"rehash-{uuid.uuid4().hex[:8]}@example.com")
     Login(*key, user_id=99, password_hash=older_hash("before")).save()
     stale = Login.get(*key)
     changed = hash_password("after")

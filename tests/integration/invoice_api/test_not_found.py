@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.events import load_event
-from tests.integration.invoice_api.conftest import Answer
-from tools.local.worker import LambdaContext
+from tests.integration.conftest import Answer
+from tests.integration.invoice_api.conftest import Client
 
 
 def default_route(method: str, path: str) -> Answer:
-    from invoice_api.handlers.not_found import lambda_handler
-
     event = load_event("invoice_api", "not_found")
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["requestContext"]["http"]["method"] = method
-    return Answer(lambda_handler(event, LambdaContext("not_found", 256, 15, "test")))
+    return Client().invoke(event)
 
 
 def test_the_event_file(invoice_table):

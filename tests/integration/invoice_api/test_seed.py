@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 
 from invoice_api.models import INDEX_SHARDS, Invoice, SeedMarker, User, index_shard
-from invoice_api.seed import DEMO_VALUES, Seeded, demo_invoice, seed_demo_data, seed_invoices
 from invoice_api.settings import settings
 from shared import aws
 from tests.integration.invoice_api.conftest import Client
 from tools.local.template import Template
+from tools.seed import DEMO_VALUES, Seeded, demo_invoice, seed_invoice_api, seed_invoices
 
 
 @pytest.fixture
@@ -24,8 +24,9 @@ def empty_table(template: Template, invoice_table: str, monkeypatch: pytest.Monk
     spec = {k: v for k, v in template.tables["InvoiceApiTable"].items() if k != "TimeToLiveSpecification"}
     aws.client("dynamodb").create_table(TableName=name, **spec)
     monkeypatch.setenv("TABLE_NAME", name)
-    settings.cache_clear()  # a handler called in the test reads this table, and the next test's its own again
+    settings.cache_clear()  # the handlers' settings name the table too
     yield name
+    monkeypatch.undo()
     settings.cache_clear()
 
 
@@ -34,9 +35,8 @@ def invoices() -> list[Invoice]:
 
 
 def test_seeding_twice_writes_once(empty_table):
-    dynamodb = aws.client("dynamodb")
-    assert seed_demo_data(dynamodb, empty_table) == Seeded(users=3, invoices=len(DEMO_VALUES))
-    assert seed_demo_data(dynamodb, empty_table) == Seeded(users=0, invoices=0)
+    assert seed_invoice_api() == Seeded(users=3, invoices=len(DEMO_VALUES))
+    assert seed_invoice_api() == Seeded(users=0, invoices=0)
     assert [user.email for user in User.query("USERS")] == [f"example.{n}@example.com" for n in ("one", "two", "three")]
     assert sorted(int(invoice.invoice_id) for invoice in invoices()) == list(range(1, len(DEMO_VALUES) + 1))
     # the counter moved past the demo ids: new invoices never collide with them
@@ -44,7 +44,7 @@ def test_seeding_twice_writes_once(empty_table):
 
 
 def test_the_demo_mixes_users_types_and_states(empty_table):
-    seed_demo_data(aws.client("dynamodb"), empty_table)
+    seed_invoice_api()
     stored = invoices()
     assert 24 <= len(stored) <= 48
     assert set(Counter(int(i.user_id) for i in stored)) == {1, 2, 3}
@@ -56,18 +56,16 @@ def test_the_demo_mixes_users_types_and_states(empty_table):
 
 
 def test_a_seeding_cut_short_is_completed_by_the_next_run(empty_table):
-    dynamodb = aws.client("dynamodb")
-
     # Given a seeding that reserved its ids and stopped before writing its invoices
     def interrupted(*_: object) -> Invoice:
         raise ConnectionError("stopped")
 
     with pytest.raises(ConnectionError):
-        seed_invoices(dynamodb, empty_table, "demo", len(DEMO_VALUES), interrupted)
+        seed_invoices("demo", len(DEMO_VALUES), interrupted)
     marker = SeedMarker.get("SEED", "demo")
     assert not marker.done and invoices() == []
     # When seeding runs again, Then it writes the same ids and marks the set done
-    assert seed_invoices(dynamodb, empty_table, "demo", len(DEMO_VALUES), demo_invoice) == len(DEMO_VALUES)
+    assert seed_invoices("demo", len(DEMO_VALUES), demo_invoice) == len(DEMO_VALUES)
     assert sorted(int(i.invoice_id) for i in invoices())[0] == marker.first_id
     assert SeedMarker.get("SEED", "demo").done
 
@@ -81,12 +79,12 @@ def test_invoices_stored_before_the_sharded_index_keys_are_listed_again_after_se
     listed = {resource["id"] for resource in api.call("invoices_list", query={"per_page": "1000"}).json["data"]}
     assert 990_001 not in listed
     # When seeding runs (make seed on a deployed stack), Then it gives the invoice its keys, and the list has it
-    assert seed_demo_data(aws.client("dynamodb"), invoice_table).sharded == 1
+    assert seed_invoice_api().sharded == 1
     stored = Invoice.get(*Invoice.key(990_001))
     assert (stored.paid_shard, stored.type_shard) == ("0#1", "C#1")
     listed = {resource["id"] for resource in api.call("invoices_list", query={"per_page": "1000"}).json["data"]}
     assert 990_001 in listed
-    assert seed_demo_data(aws.client("dynamodb"), invoice_table).sharded == 0
+    assert seed_invoice_api().sharded == 0
 
 
 def test_index_keys_of_few_values_are_spread_over_shards(invoice_table):

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from lnupload.settings import settings
 from tests.events import load_event, with_body
-from tests.integration.conftest import Invoker, use_function_environment
+from tests.integration import conftest as integration
+from tests.integration.conftest import use_function_environment
 from tools.local.lightning import FakeWallet
 from tools.local.template import Template
 
@@ -23,6 +26,24 @@ def lnupload(monkeypatch: pytest.MonkeyPatch, template: Template, wallet: tuple[
     settings.cache_clear()
     yield fake
     settings.cache_clear()
+
+
+class Client(integration.Client):
+    api = "lnupload"
+
+
+Invoker = Callable[[str, dict[str, Any]], tuple[int, Any, dict[str, str]]]
+
+
+@pytest.fixture
+def invoke() -> Invoker:
+    """(status, JSON body, headers) of a handler module's answer to an event."""
+
+    def call(module: str, event: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        answer = Client().invoke(event, module)
+        return answer.status, answer.json, answer.headers
+
+    return call
 
 
 def new_invoice(invoke: Invoker) -> str:

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import pytest
 import requests
 
 from tools.local import gateway
@@ -37,6 +38,7 @@ def test_check_ports_names_the_taken_port_and_its_owner():
     assert message == f"port {port} (bank2xls) is in use — is another `make run` running? Stop it or free the port."
 
 
+@pytest.mark.xdist_group("stack")  # it holds one of the stack's ports: never while the e2e stack starts
 def test_make_run_exits_2_within_seconds_when_a_port_is_taken():
     # Given bank2xls's port held (or, when a stack already runs, all of them)
     holder = socket.socket()

@@ -12,10 +12,9 @@ import pytest
 import stripe
 
 from tests.integration.conftest import Receiver
-from tools.local.local_values import LOCAL_SECRETS
+from tools.local.local_values import CONSOLE_URL, LOCAL_SECRETS
 from tools.local.stripe_fake import StripeFake, pages
 
-CONSOLE = "http://127.0.0.1:3999"
 SECRET = LOCAL_SECRETS["StripeWebhookSecretSecret"]
 LOOKUP_KEY = "bank2xls_monthly_100"
 
@@ -95,7 +94,7 @@ def test_a_checkout_session_is_open_and_its_url_ends_with_its_id(
     customer_id, session = open_checkout(client, price_id)
     # Then the session is open, for that customer, and its page is on the dev console
     assert session.id.startswith("cs_test_") and session.object == "checkout.session"
-    assert session.url == f"{CONSOLE}/stripe/checkout/{session.id}"
+    assert session.url == f"{CONSOLE_URL}/stripe/checkout/{session.id}"
     assert (session.mode, session.status, session.payment_status) == ("subscription", "open", "unpaid")
     assert session.customer == customer_id and session.subscription is None
     assert session.client_reference_id == session.metadata["userId"]
@@ -158,7 +157,7 @@ def test_completing_checkout_leaves_an_active_subscription_and_one_paid_invoice(
     assert (invoice.amount_paid, invoice.amount_due, invoice.currency) == (1999, 1999, "eur")
     assert invoice.subscription == sub_id
     assert invoice.id.startswith("in_") and invoice.customer == customer_id and invoice.created > 0
-    assert invoice.hosted_invoice_url == f"{CONSOLE}/stripe/invoices/{invoice.id}"
+    assert invoice.hosted_invoice_url == f"{CONSOLE_URL}/stripe/invoices/{invoice.id}"
 
 
 def test_a_month_later_the_subscription_renews_with_a_new_paid_invoice(
@@ -187,7 +186,7 @@ def test_cancelling_in_the_portal_ends_the_subscription_at_period_end(
     portal = client.v1.billing_portal.sessions.create(
         params={"customer": customer_id, "return_url": "http://127.0.0.1:3001/account"}
     )
-    assert portal.url == f"{CONSOLE}/stripe/portal/{portal.id}"
+    assert portal.url == f"{CONSOLE_URL}/stripe/portal/{portal.id}"
     assert "Résilier" in (pages.portal_page(fake, portal.id) or "")
     # When they cancel there
     fake.cancel_from_portal(portal.id)

@@ -24,8 +24,8 @@ def test_codes_are_read_in_any_case_and_with_spaces_around():
 
 
 def test_amounts_are_formatted_as_documented():
-    assert money.amount(1500, "EUR") == {"cents": 1500, "formatted": "15.00 EUR"}
-    assert money.amount(5, "USD")["formatted"] == "0.05 USD"
+    assert money.amount(1500, "EUR").model_dump() == {"cents": 1500, "formatted": "15.00 EUR"}
+    assert money.amount(5, "USD").formatted == "0.05 USD"
     from decimal import Decimal
 
     assert money.to_cents(Decimal("15.005")) == 1501 and money.to_cents(Decimal("15")) == 1500

@@ -1,7 +1,7 @@
 """invoice_api's refusals: `{"message", "status", "data": []}`, `errors` only where fields were refused."""
 
 from invoice_api import errors
-from invoice_api.api import KNOWN_PATHS, envelope, field_errors
+from invoice_api.api import KNOWN_PATH, envelope, field_errors
 from shared.errors import InternalError
 
 
@@ -49,6 +49,6 @@ def test_validation_problems_become_laravel_style_field_messages():
 
 def test_documented_paths_are_known_to_the_default_route():
     for path in ("/api/v1/login", "/api/v1/users", "/api/v1/users/7", "/api/v1/invoices", "/api/v1/invoices/x"):
-        assert KNOWN_PATHS.fullmatch(path), path
+        assert KNOWN_PATH.fullmatch(path), path
     for path in ("/api/v1/customers", "/api/v1/invoices/1/items", "/api/v2/invoices", "/"):
-        assert not KNOWN_PATHS.fullmatch(path), path
+        assert not KNOWN_PATH.fullmatch(path), path

@@ -12,12 +12,16 @@ from shared.resolver import api_resolver
 from tests.events import load_event
 
 
+class Refused(DomainError):
+    code = "REFUSED"
+
+
 def envelope(error: DomainError) -> tuple[int, Mapping[str, Any]]:
     return error.status, {"error": error.code}
 
 
 def test_an_unexpected_exception_is_answered_in_the_envelope_and_counted():
-    app = api_resolver(envelope=envelope)
+    app = api_resolver(envelope=envelope, invalid_request=lambda _problems: Refused(), not_found=Refused())
 
     @app.get("/getInvoice")
     def broken() -> dict:

@@ -3,7 +3,7 @@ through botocore's own parsers, as the error the real service answers."""
 
 from __future__ import annotations
 
-import boto3
+import botocore.session
 import pytest
 from botocore import parsers
 from botocore.awsrequest import HeadersDict
@@ -104,7 +104,7 @@ def test_requests_are_named_by_service_and_operation(method, path, query, given,
     ],
 )
 def test_injected_errors_parse_as_the_services_own(service, operation, protocol, kind, status, code):
-    model = boto3.client(service, region_name="us-east-1").meta.service_model
+    model = botocore.session.get_session().get_service_model(service)  # no client: no credentials looked up
     target = {"x-amz-target": "DynamoDB_20120810.X"} if service == "dynamodb" else {}
     target |= {"x-amz-target": "secretsmanager.X"} if service == "secretsmanager" else {}
     method = "HEAD" if operation == "HeadObject" else "POST"

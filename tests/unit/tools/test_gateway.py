@@ -95,3 +95,38 @@ def test_preflight_is_answered_by_the_gateway():
     )
     assert response.status == 204
     assert ("Access-Control-Allow-Headers", "content-type") in response.headers
+
+
+def test_with_credentials_only_listed_origins_are_echoed_and_the_function_runs_no_preflight():
+    api = HttpApi(
+        "CredentialsApi",
+        0,
+        {
+            "AllowOrigins": ["http://app.test"],
+            "AllowCredentials": True,
+            "AllowMethods": ["GET"],
+            "AllowHeaders": ["x-idempotency-key"],
+            "ExposeHeaders": ["x-ratelimit-limit"],
+            "MaxAge": 600,
+        },
+        [Route("GET", "/items", "List")],
+    )
+    calls: list[str] = []
+
+    def ok(fn, ev):
+        calls.append(fn)
+        return {"statusCode": 200, "body": "{}"}
+
+    def ask(method, origin, *extra):
+        return handle(api, ok, method, "/items", [("Origin", origin), *extra], b"", "::1", "h")
+
+    preflight = ask("OPTIONS", "http://app.test", ("Access-Control-Request-Method", "GET"))
+    assert preflight.status == 204 and calls == []
+    assert ("Access-Control-Allow-Credentials", "true") in preflight.headers
+    assert ("Access-Control-Max-Age", "600") in preflight.headers
+    answer = ask("GET", "http://app.test")
+    assert ("Access-Control-Allow-Origin", "http://app.test") in answer.headers
+    assert ("Access-Control-Expose-Headers", "x-ratelimit-limit") in answer.headers
+    foreign = ask("GET", "http://evil.test")
+    assert calls == ["List", "List"]
+    assert not [name for name, _ in foreign.headers if name.lower().startswith("access-control-")]
