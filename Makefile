@@ -14,8 +14,6 @@ LNBITS    := .tools/lnbits
 SAM       := tools/sam.sh
 ENV       ?= default
 PYTEST_ARGS ?=
-# `make test`'s xdist workers: the stack, build and contract groups each stay on one (tests/conftest.py).
-TEST_WORKERS ?= 2
 CONSTRAINTS := layers/shared/constraints.txt
 
 .PHONY: help venv tools browser run invoke test unit integration e2e contract lint format openapi build validate policy params bench capacity chaos fuzz deploy seed pr lock upgrade clean
@@ -68,8 +66,16 @@ invoke: $(VENV)/.installed ## like sam local invoke, without Docker: make invoke
 	@$(PY) -m tools.local.invoke "$(FN)" $(if $(EVENT),-e "$(EVENT)") $(if $(ENV_VARS),--env-vars "$(ENV_VARS)") \
 		$(if $(PARAMS),--parameter-overrides "$(PARAMS)")
 
+# Two pytest processes side by side: what needs the local stack's ports (e2e, browser, make run's port check)
+# and everything else; the first's report follows the second's.
+STACK_TESTS := tests/integration/tools/test_local_server.py tests/e2e tests/browser
+OTHER_TESTS := tests/unit tests/integration tests/contract tests/build
 test: tools lint ## the whole suite: lint, unit, integration, contract, policy, sam validate + build, e2e, fuzz, browser
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	@mkdir -p .local
+	@$(PY) -m pytest -p no:cacheprovider $(STACK_TESTS) $(PYTEST_ARGS) > .local/test-stack.log 2>&1 & stack=$$!; \
+	$(PY) -m pytest -p no:cacheprovider $(OTHER_TESTS) --ignore=tests/integration/tools/test_local_server.py $(PYTEST_ARGS); rest=$$?; \
+	wait $$stack; stacked=$$?; echo "== e2e and browser (.local/test-stack.log)"; cat .local/test-stack.log; \
+	test $$rest -eq 0 && test $$stacked -eq 0
 
 unit: $(VENV)/.installed ## unit tests only (no sockets)
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

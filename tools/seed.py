@@ -1,7 +1,8 @@
 """Demo data, written through each API's own code (models, id counters, password hashing). Idempotent.
 
 - invoice_api: the spec's three users (ids 1..3, password `password`) and a few dozen invoices; invoices stored
-  before the sharded index keys get theirs, so `make seed` also migrates a deployed table;
+  before the sharded index keys get theirs, and users stored in the one collection of before move to their
+  shards, so `make seed` also migrates a deployed table;
 - cinq, on the local stack only: the spec's example gift code CINQ-A1B2-C3D4-E5F6 (15.00 EUR), so its curl
   flow works verbatim.
 
@@ -80,6 +81,7 @@ class Seeded:
     users: int
     invoices: int
     sharded: int = 0  # invoices written before the sharded index keys, given theirs
+    moved: int = 0  # users stored in the one collection of before, moved to their shards
 
 
 # ------------------------------------------------------------------ invoice_api
@@ -87,9 +89,28 @@ class Seeded:
 
 def seed_invoice_api() -> Seeded:
     """The demo users and invoices in TABLE_NAME's table."""
+    moved = shard_users()  # first: a demo user stored before keeps its item
     users = ensure_demo_users()
     invoices = seed_invoices("demo", len(DEMO_VALUES), demo_invoice)
-    return Seeded(users, invoices, shard_index_keys())
+    return Seeded(users, invoices, shard_index_keys(), moved)
+
+
+def shard_users() -> int:
+    """Users stored in the one collection of before (`USERS`) move to their shard: copied, then deleted.
+
+    The API looks for a user missing from its shard in the old collection, so every user is found throughout; a
+    copy already there (a move cut short) is kept, and the old item deleted.
+    """
+    from invoice_api.models import User
+    from shared.dynamo import applied
+
+    moved = 0
+    for stored in User.stored_before_the_shards():
+        attributes = {name: value for name, value in stored.attribute_values.items() if name not in ("pk", "sk")}
+        user = User(*User.key(int(stored.user_id)), **attributes)
+        moved += applied(partial(user.save, condition=User.pk.does_not_exist()))
+        stored.delete()
+    return moved
 
 
 def ensure_demo_users() -> int:

@@ -5,13 +5,20 @@ picked at random (`COUNTER#waitlist#<n>`, each its own partition). The count is 
 `COUNTER#waitlist`, the single counter of before, never written again: exactly the number of entries, whatever
 ran in parallel. No item takes more than 1/SHARDS of the sign-ups, and two sign-ups conflict (DynamoDB cancels
 one of two concurrent transactions on an item) only when they draw the same shard; such a sign-up is retried
-on another.
+on another. At 20 transactions a second per item (tools/capacity/model.py), 64 shards carry 1,280 sign-ups a
+second.
 
-Reading the count is one strongly consistent BatchGetItem of the SHARDS + 1 items. A sign-up answers the sum
-read right after its transaction; GET /api/waitlist answers the sum this execution environment read last if it
-is younger than `CACHE_SECONDS`, so a launch page polled by thousands reads each shard at most once a second
-per environment. Counts only grow, so an environment keeps the largest sum it has read: its answers never go
-down, and lag the true count by at most what other environments added in that second.
+Reading the count is one strongly consistent BatchGetItem of the SHARDS + 1 items. An execution environment
+reads it at most once every `CACHE_SECONDS` and answers from what it read, GET /api/waitlist and sign-ups
+alike: a sign-up answers the count this environment read plus the sign-ups it made since, so a launch-day rush
+reads each shard at most once a second per environment instead of once per sign-up. Counts only grow, and an
+environment never answers more than the true count nor less than it answered before: it lags by at most what
+other environments added in that second, and a sign-up's answer counts its own sign-up.
+
+Adding its own sign-ups to what it read is exact when nothing else of this environment overlapped (a Lambda
+environment serves one request at a time): the read ended before the sign-up began, so it did not count it.
+When operations overlap (threads), the sign-up reads the count after its transaction instead, as every sign-up
+did before.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from shared.dynamo import conflicted, connection, failed_conditions
 from shared.observability import metrics
 from shared.validation import EmailAddress
 
-SHARDS = 32
+SHARDS = 64
 CACHE_SECONDS = 1.0
 ATTEMPTS = 4  # a sign-up whose shard was busy is tried on another
 COUNTER = "waitlist"
@@ -45,8 +52,10 @@ def shard_key(shard: int) -> tuple[str, str]:
 
 @dataclass
 class _Known:
-    count: int = 0
-    read_at: float = float("-inf")  # time.monotonic()
+    count: int = 0  # a lower bound of the true count, never going down
+    read_at: float = float("-inf")  # time.monotonic() when the read it comes from ended
+    running: int = 0  # reads and sign-ups of this environment under way
+    started: int = 0  # reads and sign-ups of this environment ever started
 
 
 _known = _Known()
@@ -61,16 +70,48 @@ def count() -> WaitlistCount:
     return WaitlistCount(count=_read())
 
 
+def _begin() -> int:
+    """Marks an operation under way; what `_alone` needs to tell whether another one overlapped it."""
+    with _lock:
+        alone = _known.running == 0
+        _known.running += 1
+        _known.started += 1
+        return _known.started if alone else -1
+
+
+def _alone(ticket: int) -> bool:
+    """Ends an operation: whether nothing else ran from its beginning to now (the caller holds `_lock`)."""
+    _known.running -= 1
+    return ticket == _known.started
+
+
 def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
     """Adds the (normalised: `cinq.addresses`) address once; the count after it."""
     entry = WaitlistEntry.new(email, datetime.now(UTC), **{name: value or None for name, value in tracking.items()})
+    ticket = _begin()
+    try:
+        _sign_up(entry)
+    except BaseException:
+        with _lock:
+            _alone(ticket)
+        raise
+    metrics.add_metric(name="WaitlistSignups", unit="Count", value=1)
+    with _lock:
+        # Alone since before the transaction: the count read earlier did not include this sign-up
+        if _alone(ticket) and time.monotonic() - _known.read_at < CACHE_SECONDS:
+            _known.count += 1
+            return WaitlistJoined(count=_known.count)
+    return WaitlistJoined(count=_read())
+
+
+def _sign_up(entry: WaitlistEntry) -> None:
     for attempt in range(ATTEMPTS):
         try:
             # The entry and one shard move together: the sum of the shards is exactly the number of entries.
             with TransactWrite(connection=connection()) as transaction:
                 transaction.save(entry, condition=WaitlistEntry.pk.does_not_exist())
                 transaction.update(Counter.ref(COUNTER, secrets.randbelow(SHARDS)), actions=[Counter.value.add(1)])
-            break
+            return
         except TransactWriteError as exc:
             if conflicted(exc) and attempt + 1 < ATTEMPTS:
                 time.sleep(0.01 * 2**attempt * (1 + secrets.randbelow(100) / 100))
@@ -78,14 +119,19 @@ def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
             if failed_conditions(exc, 2) is None:
                 raise
             raise AlreadyRegistered() from None
-    metrics.add_metric(name="WaitlistSignups", unit="Count", value=1)
-    return WaitlistJoined(count=_read())
 
 
 def _read() -> int:
     keys = [LEGACY, *(shard_key(shard) for shard in range(SHARDS))]
-    total = sum(int(counter.value) for counter in Counter.batch_get(keys, consistent_read=True))
+    ticket = _begin()
+    try:
+        total = sum(int(counter.value) for counter in Counter.batch_get(keys, consistent_read=True))
+    except BaseException:
+        with _lock:
+            _alone(ticket)
+        raise
     with _lock:
+        _alone(ticket)
         _known.count = max(_known.count, total)
         _known.read_at = time.monotonic()
         return _known.count

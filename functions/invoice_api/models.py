@@ -4,8 +4,11 @@ each model spells its own keys.
 The indexes project what the list shows and filters on (not created_at / updated_at): a list request
 reads fewer bytes, so fewer read units.
 
-Users live in one item collection (pk USERS) so listing them is one query and never reads a password
-hash: those are in the LOGIN# items, read only by login.
+Users live in `USER_SHARDS` item collections (pk USERS#<id % USER_SHARDS>), so listing them is a query of
+each and never reads a password hash: those are in the LOGIN# items, read only by login. Nearly every request
+reads its user: in one collection, that one partition (3,000 read units a second) would be the API's first
+limit. Users stored before the shards, in the one collection `USERS`, are still read there until seeding
+moves them (tools/seed.py).
 
 An index keyed by a value with few possibilities (paid 0/1, type P/B/C) would put every invoice write into
 two or three index partitions, each limited to 1,000 write units a second: those keys are written sharded
@@ -25,9 +28,10 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from shared.dynamo import TableItem
 
-USERS = "USERS"
+USERS = "USERS"  # users' item collections: USERS#<shard>; USERS alone is the one collection of before
+USER_SHARDS = 4
 COUNTERS = "COUNTER"
-ID_WIDTH = 12  # user sort keys are zero-padded so the collection reads in id order
+ID_WIDTH = 12  # user sort keys are zero-padded so each collection reads in id order
 INDEX_SHARDS = 4
 
 
@@ -52,7 +56,7 @@ Item = TableItem  # pk/sk/expires_at, table from TABLE_NAME
 
 
 class User(Item):
-    """pk USERS, sk <zero-padded id>. Only what the API shows: the password hash is in Login."""
+    """pk USERS#<id % USER_SHARDS>, sk <zero-padded id>. Only what the API shows: the password hash is in Login."""
 
     user_id = NumberAttribute()
     first_name = UnicodeAttribute()
@@ -62,12 +66,26 @@ class User(Item):
 
     @staticmethod
     def key(user_id: int) -> tuple[str, str]:
+        return f"{USERS}#{user_id % USER_SHARDS}", f"{user_id:0{ID_WIDTH}d}"
+
+    @staticmethod
+    def legacy_key(user_id: int) -> tuple[str, str]:
+        """Where a user was stored before the shards (until seeding moves it)."""
         return USERS, f"{user_id:0{ID_WIDTH}d}"
 
     @classmethod
-    def everyone(cls) -> Iterator[User]:
-        """Every user, in id order: one query of their collection."""
-        return cls.query(USERS)
+    def everyone(cls) -> list[User]:
+        """Every user, in id order: a query of each collection, and of the one of before (until seeding empties it)."""
+        found: dict[int, User] = {}
+        for collection in [*(f"{USERS}#{shard}" for shard in range(USER_SHARDS)), USERS]:
+            for user in cls.query(collection):
+                found.setdefault(int(user.user_id), user)  # a user being moved by seeding: its shard's copy
+        return [found[user_id] for user_id in sorted(found)]
+
+    @classmethod
+    def stored_before_the_shards(cls) -> Iterator[User]:
+        """The users still in the one collection of before (seeding moves them)."""
+        return cls.query(USERS, consistent_read=True)
 
 
 class Login(Item):

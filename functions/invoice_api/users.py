@@ -1,10 +1,13 @@
 """Users: listed and shown with their names and e-mail only (credentials live in separate items).
 
-Every user is in one item collection (pk USERS), and nearly every request reads its user from there (the
-invoice's owner, the user_id being set): uncached, that one partition would take a read for most requests
-of the API. No endpoint changes users (they come from seeding), so an execution environment keeps what it
-read: a user for `USER_SECONDS`, the list for `LIST_SECONDS`. A missing user is never remembered. Reads
-are eventually consistent (half a read unit): a user seeded a moment ago may be unknown for that moment.
+Users are spread over `USER_SHARDS` item collections (pk USERS#<id % USER_SHARDS>, models.py), and nearly
+every request reads its user (the invoice's owner, the user_id being set): in one collection, that one
+partition would take a read for most requests of the API. No endpoint changes users (they come from
+seeding), so an execution environment keeps what it read: a user for `USER_SECONDS`, the list for
+`LIST_SECONDS`. A missing user is never remembered. Reads are eventually consistent (half a read unit): a
+user seeded a moment ago may be unknown for that moment. A user not found in its shard is looked for in
+the one collection of before (`User.legacy_key`), where a stack deployed before the shards keeps its users
+until seeding moves them (tools/seed.py): only unknown ids cost that second read.
 """
 
 from __future__ import annotations
@@ -50,12 +53,14 @@ def find(user_id: int) -> User | None:
         return None
     if (known := _known(user_id)) is not None:
         return known
-    try:
-        user = User.get(*User.key(user_id))  # eventually consistent: half a read unit, users never change
-    except User.DoesNotExist:
-        return None
-    _remember([user])
-    return user
+    for key in (User.key(user_id), User.legacy_key(user_id)):
+        try:
+            user = User.get(*key)  # eventually consistent: half a read unit, users never change
+        except User.DoesNotExist:
+            continue
+        _remember([user])
+        return user
+    return None
 
 
 def show(user_id: int) -> UserResource:
@@ -68,11 +73,12 @@ def show(user_id: int) -> UserResource:
 def by_id(user_ids: Iterable[int]) -> dict[int, User]:
     wanted = sorted(set(user_ids))
     found = {user_id: user for user_id in wanted if (user := _known(user_id)) is not None}
-    missing = [User.key(user_id) for user_id in wanted if user_id not in found]
-    if missing:
-        read = list(User.batch_get(missing))
-        _remember(read)
-        found.update({int(user.user_id): user for user in read})
+    for key in (User.key, User.legacy_key):
+        missing = [key(user_id) for user_id in wanted if user_id not in found]
+        if missing:
+            read = list(User.batch_get(missing))
+            _remember(read)
+            found.update({int(user.user_id): user for user in read})
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tools.local import bootstrap
-from tools.local.local_values import CONSOLE_PORT, MOTO_PORT, STRIPE_PORT
+from tools.local.local_values import CONSOLE_PORT, FAULTS_PORT, MOTO_PORT, STRIPE_PORT
 from tools.local.template import ROOT, SAMCONFIG, Template, local_parameter_overrides
 
 TEMPLATE = Template()
@@ -79,7 +79,7 @@ def test_readme_table_and_make_help_give_the_templates_ports() -> None:
 
 
 def test_every_local_address_names_a_port_of_the_stack() -> None:
-    known = {*API_PORTS.values(), MOTO_PORT, STRIPE_PORT, CONSOLE_PORT, FRONT_END_PORT}
+    known = {*API_PORTS.values(), MOTO_PORT, FAULTS_PORT, STRIPE_PORT, CONSOLE_PORT, FRONT_END_PORT}
     files = [SAMCONFIG, ROOT / "README.md", ROOT / "Makefile", *sorted((ROOT / "events").glob("*/*.json"))]
     for path in files:
         for port in re.findall(r"(?:127\.0\.0\.1|localhost):(\d+)", path.read_text()):

@@ -33,7 +33,7 @@ from tools.capacity.journeys import Stats, Unexpected, User
 from tools.local import bootstrap
 from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
 from tools.local.running import answers
-from tools.local.template import LOCAL_REGION, ROOT, Template
+from tools.local.template import LOCAL_REGION, ROOT, Template, local_parameter_overrides
 
 # bank2xls first: reading its e-mailed codes on the dev console dumps moto's whole state, which the others grow
 APIS = ("bank2xls", "cinq", "invoice_api", "filestore", "lnupload")
@@ -51,6 +51,16 @@ def main() -> None:
     parser.add_argument("--record", type=Path, default=RECORD, help=f"the recording (default {RECORD})")
     parser.add_argument("--analyse", action="store_true", help="only analyse an existing recording")
     parser.add_argument("--readme", action="store_true", help="write the summary table into README.md")
+    parser.add_argument(
+        "--target", type=float, default=report.TARGET, help=f"requests/s to size the throttles for ({report.TARGET:,})"
+    )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter for the model (e.g. ApiThrottlingRateLimit=400; repeatable)",
+    )
     args = parser.parse_args()
     apis = args.api or list(APIS)
     deployed = {api: os.environ[f"{api.upper()}_URL"].rstrip("/") for api in apis if f"{api.upper()}_URL" in os.environ}
@@ -59,20 +69,24 @@ def main() -> None:
         return
     if not args.analyse:
         record(apis, args.record, args.users, args.concurrency)
-    models = analyse(args.record, apis)
+    overrides = dict(parameter.split("=", 1) for parameter in args.parameter)
+    models = analyse(args.record, apis, overrides, args.target)
     if args.readme:
-        report.write_readme(ROOT / "README.md", models)
+        report.write_readme(ROOT / "README.md", models, args.target)
         print("README.md: capacity table written")
 
 
-def analyse(path: Path, apis: list[str]) -> list[model.ApiModel]:
-    template = Template()
+def analyse(
+    path: Path, apis: list[str], overrides: dict[str, str] | None = None, target: float = report.TARGET
+) -> list[model.ApiModel]:
+    template = Template(overrides={**local_parameter_overrides(), **(overrides or {})})
     recorded = model.phases(model.read_records(path))
     models = [model.analyse(api, recorded[api], template) for api in apis if api in recorded]
     for each in models:
-        print(report.block(each), end="\n\n")
+        print(report.block(each, target), end="\n\n")
     if len(models) > 1:
         print(report.together(models))
+        print(f"{target:,.0f} requests/s of every API's mix needs {report.settings(report.needed(models, target))}")
     return models
 
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from tools.local.source_address import BoundAdapter
 
 TIMEOUT = 60
 _MAIL_READER = threading.Lock()
@@ -54,16 +55,6 @@ class Stats:
                 self.unexpected[problem] += 1
 
 
-class _BoundAdapter(HTTPAdapter):
-    def __init__(self, source_ip: str) -> None:
-        self.source_ip = source_ip
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.source_ip, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class Unexpected(Exception):
     """An answer the journey cannot go on from."""
 
@@ -78,7 +69,7 @@ class User:
         self.console = console
         self.http = requests.Session()
         if address:
-            self.http.mount("http://", _BoundAdapter(address))
+            self.http.mount("http://", BoundAdapter(address))
         self.random = random.Random(number)  # noqa: S311 - the same mix on every run, nothing secret
         self.name = f"cap{uuid.uuid4().hex[:12]}"
 

@@ -23,6 +23,12 @@ Per API, over the invocations of its functions (a webhook is a request too):
     divided by that route's share of the mix.
   The ceiling is the lowest; the table says what sets it.
 
+Two of those limits are the operator's, not the design's: route throttling and reserved concurrency are template
+parameters (`ApiThrottlingRateLimit`, `AuthThrottlingRateLimit`, `PasswordHashingReservedConcurrency`, ...),
+abuse limits set low by default. So each API has two figures: the ceiling with the template's values, and the
+design's ceiling, the lowest of the limits that are not parameters (DynamoDB, the account's Lambda concurrency,
+API Gateway's account limit). For a target rate the model also says what each parameter must be to carry it.
+
 Transactions on one item: DynamoDB runs one transaction at a time on an item and cancels a concurrent one with
 `TransactionConflict` (our code retries with jittered backoff). A TransactWriteItems takes ~10-25 ms; we count
 50 ms per transaction on an item (prepare, commit and the retries around a conflict), so 20/s per item: beyond
@@ -32,6 +38,7 @@ that, conflicts and retries grow faster than throughput.
 from __future__ import annotations
 
 import json
+import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -109,6 +116,8 @@ class Ceiling:
     requests_per_second: float
     detail: str
     subject: str = ""  # the partition or item it is about
+    parameter: str | None = None  # the template parameter that sets this limit: an operator's throttle
+    per_request: float = 0.0  # how much of the parameter's unit one request of the mix takes (see `needed`)
 
 
 @dataclass
@@ -132,6 +141,20 @@ class ApiModel:
     @property
     def ceiling(self) -> Ceiling:
         return min(self.ceilings, key=lambda ceiling: ceiling.requests_per_second)
+
+    @property
+    def design_ceiling(self) -> Ceiling:
+        """The lowest limit that no template parameter sets: what the design carries with the throttles raised."""
+        return min((c for c in self.ceilings if c.parameter is None), key=lambda ceiling: ceiling.requests_per_second)
+
+    def needed(self, target: float) -> dict[str, int]:
+        """Each throttling parameter's smallest value that carries `target` requests/s of this mix."""
+        found: dict[str, int] = {}
+        for ceiling in self.ceilings:
+            if ceiling.parameter:
+                value = math.ceil(target * ceiling.per_request - 1e-9)
+                found[ceiling.parameter] = max(found.get(ceiling.parameter, 1), value)
+        return found
 
     @property
     def cost_per_million(self) -> float:
@@ -305,18 +328,24 @@ class _Group:
     keys: set[str] = field(default_factory=set)
     units: float = 0.0
     busiest: float = 0.0
+    highest: int = -1  # the highest shard number seen
+
+    @property
+    def shards(self) -> int:
+        """Shards are numbered from 0: at least the highest number seen + 1, though a small sample misses some."""
+        return max(len(self.keys), self.highest + 1)
 
     @property
     def per_key(self) -> float:
         """Shards are drawn uniformly (at random, or by id): their mean, not the busiest of a small sample."""
-        return self.units / len(self.keys)
+        return self.units / self.shards
 
     def detail(self, n: int, what: str) -> str:
-        if len(self.keys) == 1:
+        if len(self.keys) == 1 and self.highest < 0:
             return f"{self.label}: {self.per_key / n:.3f} {what} per request"
         return (
-            f"{self.label}, {len(self.keys)} shards seen: {self.per_key / n:.4f} {what} per request each "
-            f"(busiest seen {self.busiest / n:.4f})"
+            f"{self.label}, {self.shards} shards ({len(self.keys)} seen): {self.per_key / n:.4f} {what} per request "
+            f"each (busiest seen {self.busiest / n:.4f})"
         )
 
 
@@ -328,6 +357,8 @@ def _groups(entries: Iterable[tuple[str, str, float]]) -> list[_Group]:
         group.keys.add(key)
         group.units += units
         group.busiest = max(group.busiest, units)
+        if number := _SHARD.search(key):
+            group.highest = max(group.highest, int(number.group().lstrip("#")))
     return list(groups.values())
 
 
@@ -381,8 +412,31 @@ def _lambda_ceilings(model: ApiModel, template: Template, functions: dict[str, A
             continue
         share = model.invocations[logical_id] / model.requests
         busy = share * model.typical_ms(logical_id) / 1000  # seconds per request of the mix
-        found.append(Ceiling(f"Lambda: {logical_id} reserved", _limit(reserved, busy), f"{reserved} reserved"))
+        raw = template.resources[logical_id].get("Properties", {}).get("ReservedConcurrentExecutions")
+        found.append(
+            Ceiling(
+                f"Lambda: {logical_id} reserved",
+                _limit(reserved, busy),
+                f"{reserved} reserved, {model.typical_ms(logical_id):.0f} ms, {share:.0%} of the mix",
+                parameter=_parameter(template, raw),
+                per_request=busy,
+            )
+        )
     return found
+
+
+def _parameter(template: Template, value: Any) -> str | None:
+    """The template parameter a property refers to (through `!If` and the like), if any."""
+    parameters = template.raw.get("Parameters", {})
+    if isinstance(value, dict):
+        if isinstance(value.get("Ref"), str) and value["Ref"] in parameters:
+            return str(value["Ref"])
+        value = list(value.values())
+    if isinstance(value, list):
+        for each in value:
+            if found := _parameter(template, each):
+                return found
+    return None
 
 
 def _reserved_concurrency(template: Template, logical_id: str) -> int | None:
@@ -403,15 +457,24 @@ def _api_gateway_ceilings(model: ApiModel, template: Template) -> list[Ceiling]:
     ]
     api = template.api(model.api)
     properties = template.resources[api.logical_id].get("Properties", {})
-    default = template.resolve(properties.get("DefaultRouteSettings") or {})
-    per_route = template.resolve(properties.get("RouteSettings") or {})
+    default = properties.get("DefaultRouteSettings") or {}
+    per_route = properties.get("RouteSettings") or {}
     for route, count in model.routes.items():
-        settings = {**default, **(per_route.get(route) or {})}
-        rate = settings.get("ThrottlingRateLimit")
+        raw = {**default, **(per_route.get(route) or {})}.get("ThrottlingRateLimit")
+        rate = template.resolve(raw)
         if rate in (None, ""):
             continue
         share = count / model.requests
-        found.append(Ceiling(f"API Gateway: {route}", _limit(float(rate), share), f"{rate}/s, {share:.0%} of the mix"))
+        parameter = _parameter(template, raw)
+        found.append(
+            Ceiling(
+                f"API Gateway: {route}",
+                _limit(float(rate), share),
+                f"{rate}/s{f' ({parameter})' if parameter else ''}, {share:.0%} of the mix",
+                parameter=parameter,
+                per_request=share,
+            )
+        )
     return found
 
 

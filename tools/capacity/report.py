@@ -18,6 +18,7 @@ from tools.capacity.model import (
 
 README_START = "<!-- capacity:start (make capacity --readme writes this table) -->"
 README_END = "<!-- capacity:end -->"
+TARGET = 1_000  # requests/s of each API's mix the design must carry (issue 17)
 
 
 def rate(value: float) -> str:
@@ -33,7 +34,20 @@ def hottest_item(model: ApiModel) -> str:
     return f"{family(key)} ({owner}) {share:.1%}"
 
 
-def block(model: ApiModel) -> str:
+def needed(models: Sequence[ApiModel], target: float = TARGET) -> dict[str, int]:
+    """Each throttling parameter's smallest value that carries `target` requests/s of every API's mix."""
+    found: dict[str, int] = {}
+    for model in models:
+        for parameter, value in model.needed(target).items():
+            found[parameter] = max(found.get(parameter, 0), value)
+    return found
+
+
+def settings(values: dict[str, int]) -> str:
+    return ", ".join(f"{parameter}={value}" for parameter, value in sorted(values.items())) or "none needed"
+
+
+def block(model: ApiModel, target: float = TARGET) -> str:
     n = model.requests
     lines = [
         f"== {model.api}: {n:,} requests from {len(model.callers)} users, mean duration {model.mean_ms:.0f} ms on"
@@ -50,7 +64,12 @@ def block(model: ApiModel) -> str:
     lines.append(f"   {'ceiling':<48} {'requests/s':>12}  detail")
     for ceiling in sorted(model.ceilings, key=lambda c: c.requests_per_second):
         lines.append(f"   {ceiling.what:<48} {rate(ceiling.requests_per_second):>12}  {ceiling.detail}")
-    lines.append(f"   => {rate(model.ceiling.requests_per_second)} requests/s, set by {model.ceiling.what}")
+    design, configured = model.design_ceiling, model.ceiling
+    lines.append(f"   => design: {rate(design.requests_per_second)} requests/s, set by {design.what}")
+    lines.append(
+        f"   => with the template's values: {rate(configured.requests_per_second)} requests/s, set by {configured.what}"
+    )
+    lines.append(f"   => {target:,.0f} requests/s of this mix needs {settings(model.needed(target))}")
     return "\n".join(lines)
 
 
@@ -66,12 +85,12 @@ def together(models: Sequence[ApiModel]) -> str:
     )
 
 
-def table(models: Sequence[ApiModel]) -> str:
+def table(models: Sequence[ApiModel], target: float = TARGET) -> str:
     rows = [
         "| API | requests (users) | Lambda ms (estimated) | read units / request | write units / request "
         "| DynamoDB $ / million requests | hottest item: share of writes | busiest shared partition: its ceiling "
-        "| ceiling, requests/s | set by |",
-        "|---|---:|---:|---:|---:|---:|---|---|---:|---|",
+        "| ceiling, requests/s | set by | with the template's throttles | set by |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|---|",
     ]
     for model in models:
         n = model.requests
@@ -80,15 +99,20 @@ def table(models: Sequence[ApiModel]) -> str:
         rows.append(
             f"| {model.api} | {n:,} ({len(model.callers)}) | {model.mean_ms:.0f} | {model.read_units / n:.2f} "
             f"| {model.write_units / n:.2f} | {model.cost_per_million:.2f} | {hottest_item(model)} | {busiest} "
+            f"| {rate(model.design_ceiling.requests_per_second)} | {model.design_ceiling.what} "
             f"| {rate(model.ceiling.requests_per_second)} | {model.ceiling.what} |"
         )
     prices = f"on-demand us-east-1: ${PRICE_WRITE_UNITS} per million write units, ${PRICE_READ_UNITS} per million read"
-    return "\n".join([*rows, "", f"Prices: {prices} units.", "", together(models).removeprefix("== ")])
+    carry = (
+        f"To carry {target:,.0f} requests/s of every API's mix, deploy with {settings(needed(models, target))} "
+        "(burst limits twice the rates, as the defaults are)."
+    )
+    return "\n".join([*rows, "", f"Prices: {prices} units.", "", together(models).removeprefix("== "), "", carry])
 
 
-def write_readme(readme: Path, models: Sequence[ApiModel]) -> None:
+def write_readme(readme: Path, models: Sequence[ApiModel], target: float = TARGET) -> None:
     text = readme.read_text()
-    section = f"{README_START}\n{table(models)}\n{README_END}"
+    section = f"{README_START}\n{table(models, target)}\n{README_END}"
     pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.DOTALL)
     if not pattern.search(text):
         raise SystemExit(f"{readme} has no {README_START} ... {README_END} section to fill")

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from tools.local.source_address import BoundAdapter
 
 TIMEOUT = 60
 TRIES = 10  # one request and its retries while the API answers "unavailable"
@@ -89,18 +90,6 @@ class Envelope:
         return None
 
 
-class _BoundAdapter(HTTPAdapter):
-    """Requests from one source address: per-IP limits stay per user, as on the Internet."""
-
-    def __init__(self, source_ip: str) -> None:
-        self.source_ip = source_ip
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.source_ip, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class Client:
     """One user: its own address, cookies and random draws, reporting to the API's tally."""
 
@@ -111,7 +100,7 @@ class Client:
         self.tally = tally
         self.console = console
         self.http = requests.Session()
-        self.http.mount("http://", _BoundAdapter(address))
+        self.http.mount("http://", BoundAdapter(address))
         self.random = random.Random(number)  # noqa: S311 - the journey's choices, nothing secret
 
     def call(

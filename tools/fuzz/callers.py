@@ -10,27 +10,16 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS
+from tools.local.source_address import BoundAdapter
 
 CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
 ADMIN_KEY = LOCAL_SECRETS["CinqAdminApiKeySecret"]
 INVOICE_API_DEMO = {"email": "example.one@example.com", "password": "password"}  # the spec's demo user
 TEST_PASSWORD = {"password": "secret1"}
-
-
-class _BoundAdapter(HTTPAdapter):
-    def __init__(self, source_ip: str) -> None:
-        self.source_ip = source_ip
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.source_ip, 0)
-        super().init_poolmanager(*args, **kwargs)
 
 
 def own_address() -> str:
@@ -40,7 +29,7 @@ def own_address() -> str:
 def client(source_ip: str | None = None) -> requests.Session:
     """An HTTP client whose requests come from `source_ip` (a fresh loopback address by default)."""
     session = requests.Session()
-    session.mount("http://", _BoundAdapter(source_ip or own_address()))
+    session.mount("http://", BoundAdapter(source_ip or own_address()))
     return session
 
 

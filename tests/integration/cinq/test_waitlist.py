@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from cinq import waitlist
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter
+from shared import aws
 from tests.integration.cinq.conftest import Client
 
 
@@ -84,6 +85,7 @@ def test_the_single_counter_of_before_still_counts(cinq):
     # Given sign-ups counted by the one COUNTER#waitlist item before the counter was sharded
     before = waitlist.join(f"old-{uuid.uuid4().hex[:8]}@example.com").count
     Counter.ref(waitlist.COUNTER).update(actions=[Counter.value.add(1000)])
+    time.sleep(waitlist.CACHE_SECONDS)  # what this environment read is older than that: it reads again
     # Then the count includes them, and a new sign-up adds one to the whole
     assert waitlist.join(f"new-{uuid.uuid4().hex[:8]}@example.com").count == before + 1001
 
@@ -96,3 +98,27 @@ def test_the_count_an_environment_answers_lags_by_a_second_at_most(cinq):
     assert waitlist.count().count >= seen
     time.sleep(waitlist.CACHE_SECONDS)
     assert waitlist.count().count == seen + 1
+
+
+def test_a_sign_up_answers_the_count_its_environment_read_plus_its_own_without_reading_the_shards(cinq):
+    # Given an environment that read the count, and a sign-up made elsewhere since (another environment's shard)
+    seen = waitlist.count().count
+    started = time.monotonic()
+    Counter.ref(waitlist.COUNTER, 0).update(actions=[Counter.value.add(1)])
+    reads: list[str] = []
+    events = aws.client("dynamodb").meta.events
+    events.register("before-call.dynamodb.BatchGetItem", lambda **_: reads.append("BatchGetItem"), "count-reads")
+    try:
+        # When this environment signs someone up
+        answer = waitlist.join(f"own-{uuid.uuid4().hex[:8]}@example.com").count
+    finally:
+        events.unregister("before-call.dynamodb.BatchGetItem", unique_id="count-reads")
+    if time.monotonic() - started < waitlist.CACHE_SECONDS:
+        # Then within the second it answers what it read plus its own sign-up, and reads no shard
+        assert (answer, reads) == (seen + 1, [])
+        assert waitlist.count().count == seen + 1
+        time.sleep(waitlist.CACHE_SECONDS)
+    else:  # a machine too slow for the second: it read the count again, with both sign-ups
+        assert (answer, reads) == (seen + 2, ["BatchGetItem"])
+    # And once the second has passed, the count has both
+    assert waitlist.count().count == seen + 2

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from invoice_api.models import INDEX_SHARDS, Invoice, SeedMarker, User, index_shard
+from invoice_api import users
+from invoice_api.models import INDEX_SHARDS, USER_SHARDS, USERS, Invoice, SeedMarker, User, index_shard
 from invoice_api.settings import settings
 from shared import aws
 from tests.integration.invoice_api.conftest import Client
@@ -37,7 +38,7 @@ def invoices() -> list[Invoice]:
 def test_seeding_twice_writes_once(empty_table):
     assert seed_invoice_api() == Seeded(users=3, invoices=len(DEMO_VALUES))
     assert seed_invoice_api() == Seeded(users=0, invoices=0)
-    assert [user.email for user in User.query("USERS")] == [f"example.{n}@example.com" for n in ("one", "two", "three")]
+    assert [user.email for user in User.everyone()] == [f"example.{n}@example.com" for n in ("one", "two", "three")]
     assert sorted(int(invoice.invoice_id) for invoice in invoices()) == list(range(1, len(DEMO_VALUES) + 1))
     # the counter moved past the demo ids: new invoices never collide with them
     assert Client().login().call("invoice_create").json["data"]["id"] == len(DEMO_VALUES) + 1
@@ -92,3 +93,20 @@ def test_index_keys_of_few_values_are_spread_over_shards(invoice_table):
     for paid in (0, 1):  # (the demo's paid pattern leaves 1#1 empty: ids 1, 5, 9... are unpaid)
         assert len({i.paid_shard for i in stored if i.paid == paid}) >= INDEX_SHARDS - 1
     assert all(i.type_shard == index_shard(i.type, int(i.invoice_id)) for i in stored)
+
+
+def test_users_are_spread_over_shards_and_those_stored_before_are_found_then_moved_by_seeding(empty_table):
+    seed_invoice_api()
+    assert {user.pk for user in User.everyone()} == {f"USERS#{user_id % USER_SHARDS}" for user_id in (1, 2, 3)}
+    # Given a user stored in the one collection of before (a stack deployed before the shards)
+    old = User(*User.legacy_key(77), user_id=77, first_name="Old", last_name="Timer", email="old@example.com")
+    old.created_at = datetime.now(UTC)
+    old.save()
+    # Then the API finds it there, shown and listed in id order with the others
+    assert users.show(77).email == "old@example.com"
+    assert [user.email for user in users.listing()][-1] == "old@example.com"
+    # When seeding runs, Then it moves to its shard, once
+    assert seed_invoice_api().moved == 1
+    assert list(User.query(USERS)) == []
+    assert User.get(*User.key(77)).email == "old@example.com"
+    assert seed_invoice_api().moved == 0

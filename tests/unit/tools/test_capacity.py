@@ -121,6 +121,14 @@ def test_one_counter_for_every_sign_up_sets_the_ceiling_and_shards_lift_it():
     transactions = next(c for c in sharded.ceilings if c.what == "DynamoDB: transactions on one item")
     assert transactions.requests_per_second == pytest.approx(20 * 40 / (40 / 32))  # each shard: 1/32 of them
     assert model.shard_group("COUNTER#waitlist#07 COUNT") == "COUNTER#waitlist#* COUNT"
+    # A sample that misses some shards: they are counted from the highest number seen, not from those seen
+    few = [
+        r
+        for n in range(12)
+        for r in (invocation(n, f"127.0.0.{n + 2}"), sign_up(n, f"COUNTER#waitlist#{(0, 1, 31)[n % 3]:02d}"))
+    ]
+    sampled = next(c for c in model.analyse("cinq", few, template).ceilings if c.what.endswith("one item"))
+    assert sampled.requests_per_second == pytest.approx(20 * 12 / (12 / 32))  # 32 shards, 3 of them seen
     assert sharded.shared("CinqTable", "COUNTER#waitlist#00")
     assert not sharded.shared("CinqTable", "WAITLIST#u1@example.com")  # each user's own entry
 
@@ -136,3 +144,46 @@ def test_lambda_duration_is_cpu_scaled_to_memory_plus_calls():
     }
     # 100 ms of CPU at 512 MB (3.46x slower than one vCPU), 3 x 6 ms, 1 x 25 ms, 50 ms waiting on the rest
     assert model.lambda_ms(record) == pytest.approx(100 * 1769 / 512 + 18 + 25 + 50)
+
+
+def visit(number: int, function: str, route: str, cpu_ms: float) -> dict[str, Any]:
+    return {
+        "type": "invocation",
+        "invocation": f"v{number}",
+        "function": function,
+        "route": route,
+        "caller": f"127.0.1.{number % 200 + 2}",
+        "ms": cpu_ms,
+        "cpu_ms": cpu_ms,
+        "calls": {},
+        "memory_mb": 1769,
+    }
+
+
+def test_throttles_the_template_sets_are_parameters_the_design_ceiling_leaves_out():
+    # Given invoice_api's mix: one login (argon2, 300 ms) in five requests, the rest listing invoices (100 ms)
+    records = [
+        visit(n, "InvoiceApiLoginFunction", "POST /api/v1/login", 300.0)
+        if n % 5 == 0
+        else visit(n, "InvoiceApiInvoicesListFunction", "GET /api/v1/invoices", 100.0)
+        for n in range(1, 101)  # the first of each function is a cold start, left out of the durations
+    ]
+    defaults = model.analyse("invoice_api", records, Template(overrides={}))
+    # Then with the template's defaults, the login route's throttle (10/s, a fifth of the mix) sets the ceiling
+    assert defaults.ceiling.what == "API Gateway: POST /api/v1/login"
+    assert defaults.ceiling.requests_per_second == pytest.approx(10 / 0.2)
+    assert defaults.ceiling.parameter == "AuthThrottlingRateLimit"
+    reserved = next(c for c in defaults.ceilings if c.what == "Lambda: InvoiceApiLoginFunction reserved")
+    assert reserved.parameter == "PasswordHashingReservedConcurrency"
+    assert reserved.requests_per_second == pytest.approx(10 / (0.2 * 0.3))
+    # The design's ceiling is the lowest limit no parameter sets: the account's concurrency over the mean duration
+    assert defaults.design_ceiling.what == "Lambda: account concurrency"
+    assert defaults.design_ceiling.requests_per_second == pytest.approx(1000 / (0.2 * 0.3 + 0.8 * 0.1))
+    # And 1,000 requests/s of the mix needs each parameter at its share of it
+    assert defaults.needed(1000) == {
+        "AuthThrottlingRateLimit": 200,
+        "ApiThrottlingRateLimit": 800,
+        "PasswordHashingReservedConcurrency": 60,
+    }
+    raised = Template(overrides={name: str(value) for name, value in defaults.needed(1000).items()})
+    assert model.analyse("invoice_api", records, raised).ceiling.requests_per_second == pytest.approx(1000)
