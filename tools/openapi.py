@@ -21,6 +21,12 @@ from tools.local import bootstrap
 from tools.local.template import ROOT, Template
 
 OPENAPI_DIR = ROOT / "openapi"
+UNAVAILABLE = 503
+UNAVAILABLE_DESCRIPTION = (
+    "A dependency (the database, storage, mail or secrets) failed, throttled or was too slow, in the API's "
+    "error envelope: nothing was done that a retry would do twice; try again after Retry-After seconds"
+)
+RETRY_AFTER = {"description": "Seconds to wait before trying again", "schema": {"type": "integer", "minimum": 1}}
 
 
 def build(api_name: str, template: Template | None = None) -> dict[str, Any]:
@@ -63,6 +69,9 @@ def _use_error_envelope(document: dict[str, Any], errors: dict[int, Any]) -> Non
                         "description": description,
                         "content": {"application/json": {"schema": ref}},
                     }
+                if status == UNAVAILABLE:
+                    responses[str(status)]["description"] = UNAVAILABLE_DESCRIPTION
+                    responses[str(status)]["headers"] = {"Retry-After": RETRY_AFTER}
 
 
 def render(document: dict[str, Any]) -> str:
