@@ -27,9 +27,11 @@ def local_urls() -> dict[str, str]:
 
 
 @contextmanager
-def local_stack(log: Path = LOG, timeout: float = 90, faults: bool = False) -> Iterator[None]:
+def local_stack(
+    log: Path = LOG, timeout: float = 90, faults: bool = False, environments: int | None = None
+) -> Iterator[None]:
     """Yields once every API answers; stops the server afterwards only if it started it here (with the fault
-    proxy when `faults`: see tools/local/faults)."""
+    proxy when `faults`: see tools/local/faults; at most `environments` live, make run's cap by default)."""
     ports = [api.port for api in Template().http_apis.values()]
     if all(answers(port) for port in ports):
         yield
@@ -37,6 +39,8 @@ def local_stack(log: Path = LOG, timeout: float = 90, faults: bool = False) -> I
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as output:
         command = [sys.executable, "-m", "tools.local.server", *(["--faults"] if faults else [])]
+        if environments is not None:
+            command += ["--max-environments", str(environments)]
         process = subprocess.Popen(command, cwd=ROOT, stderr=output, stdout=output)
         try:
             deadline = time.monotonic() + timeout

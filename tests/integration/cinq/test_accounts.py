@@ -52,6 +52,24 @@ def test_a_taken_email_leaves_the_code_unused_and_a_bad_code_creates_no_account(
     assert Client().call("auth_login", {"email": other, "password": PASSWORD}).status == 401
 
 
+def test_a_retried_registration_whose_answer_was_lost_gets_the_same_account(cinq):
+    # Given a registration that was written but whose answer the client never got (a 503 after the commit)
+    address, code = email(), new_code()
+    request = {"email": address, "password": PASSWORD, "giftCode": code}
+    first = Client().call("auth_register", request)
+
+    # When the client retries it as it was, then with another password or code
+    retried = Client().call("auth_register", request)
+    other_password = Client().call("auth_register", {**request, "password": "Another123"})
+    other_code = Client().call("auth_register", {**request, "giftCode": new_code()})
+
+    # Then the retry answers the same account, and anything else is still EMAIL_TAKEN
+    assert (first.status, retried.status) == (201, 201)
+    assert retried.json["user"] == first.json["user"]
+    assert other_password.status == other_code.status == 409
+    assert other_password.json["code"] == other_code.json["code"] == "EMAIL_TAKEN"
+
+
 def test_a_code_redeemed_for_an_address_opens_that_account_only(cinq):
     address, code = email(), new_code()
     assert Client().call("gift_redeem", {"code": code, "email": address}).status == 200
