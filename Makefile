@@ -37,16 +37,17 @@ upgrade: ## move one locked package to its newest version: make upgrade PKG=stri
 	$(UV) lock --python "$(PYTHON313)" --upgrade-package "$(PKG)"
 	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-annotate --no-header -o $(CONSTRAINTS) >/dev/null
 
+# The tools' virtualenvs are made by uv too (seconds, where pip took a minute each). SAM's keeps pip
+# (--seed): the makefile builds pip-install with its python (tools/sam.sh).
 $(SAM_VENV)/.installed:
-	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install -q aws-sam-cli==1.170.0
+	@test -x $(SAM_VENV)/bin/pip || $(UV) venv -q --seed --python "$(PYTHON313)" $(SAM_VENV)
+	$(UV) pip install -q --python $(SAM_VENV)/bin/python aws-sam-cli==1.170.0
 	@touch $@
 
 # checkov in its own virtualenv: its pins (boto3, networkx, packaging) conflict with the project's.
 $(CHECKOV_VENV)/.installed:
-	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install -q --upgrade pip
-	$(CHECKOV_VENV)/bin/python -m pip install -q checkov==3.3.30
+	@test -x $(CHECKOV_VENV)/bin/python || $(UV) venv -q --python "$(PYTHON313)" $(CHECKOV_VENV)
+	$(UV) pip install -q --python $(CHECKOV_VENV)/bin/python checkov==3.3.30
 	@touch $@
 
 $(LNBITS)/bin/lnbits: | $(VENV)/.installed
