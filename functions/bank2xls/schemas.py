@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 from shared.validation import Text
 
@@ -67,14 +67,14 @@ class AuthenticatedBalance(BaseModel):
 
 
 # Seconds, kept to the millisecond: DynamoDB numbers cannot hold magnitudes like 1e-159.
-Seconds = Annotated[float, Field(ge=0, le=86_400), AfterValidator(lambda value: round(value, 3))]
+Seconds = Annotated[StrictFloat, Field(ge=0, le=86_400), AfterValidator(lambda value: round(value, 3))]
 
 
 class ConversionMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fileName: Text | None = Field(default=None, max_length=255)
-    fileSize: int | None = Field(default=None, ge=0, le=10**12)
+    fileSize: StrictInt | None = Field(default=None, ge=0, le=10**12)
     processingTime: Seconds | None = None
 
 
@@ -86,7 +86,7 @@ class ConsumeRequest(BaseModel):
     )
     metadata: ConversionMetadata | None = None
     fileName: Text | None = Field(default=None, max_length=255)
-    fileSize: int | None = Field(default=None, ge=0, le=10**12)
+    fileSize: StrictInt | None = Field(default=None, ge=0, le=10**12)
     processingTime: Seconds | None = None
 
     def conversion_metadata(self) -> dict[str, object] | None:
