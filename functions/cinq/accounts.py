@@ -70,7 +70,7 @@ def register(raw_email: str, password: str, gift_code: str) -> Registered:
         if failed is None:
             raise
         if failed[0]:
-            if replayed := _registered_earlier(email, password, gift_code):
+            if replayed := _registered_earlier(email, password, gift):
                 return replayed
             raise EmailTaken() from None
         gifts.refuse_unusable(gifts.find(gift_code))
@@ -79,15 +79,12 @@ def register(raw_email: str, password: str, gift_code: str) -> Registered:
     return Registered(user=RegisteredUser(id=user_id, email=email, created_at=iso(now)))
 
 
-def _registered_earlier(email: str, password: str, gift_code: str) -> Registered | None:
+def _registered_earlier(email: str, password: str, gift: GiftCode) -> Registered | None:
     """The account this very request opened, when an earlier attempt was written but its answer lost (a
-    timeout, a dropped connection, a 503 after the commit): the code redeemed for this address opened the
-    account that owns it, and the password is the one stored. Any other taken address stays EMAIL_TAKEN."""
+    timeout, a dropped connection, a 503 after the commit): the code, as read before this attempt, was
+    redeemed for this address by the account that owns it, and the password is the one stored. Any other
+    taken address stays EMAIL_TAKEN."""
     user = _user_by_email(email)
-    try:
-        gift = gifts.find(codes.normalize(gift_code))
-    except CodeNotFound:
-        return None
     if user is None or (gift.redeemed_email, gift.account_id) != (email, user.user_id):
         return None
     if not verify_password(user.password_hash, password):
