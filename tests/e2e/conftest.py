@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from tools.local.local_values import CONSOLE_URL
-from tools.local.running import LOG, local_stack
+from tools.local.running import EVERY_FUNCTION_WARM, LOG, local_stack
 from tools.local.template import Template
 
 LOCAL_URLS = {api.name: f"http://127.0.0.1:{api.port}" for api in Template().http_apis.values()}
@@ -30,10 +30,9 @@ def local_server() -> Iterator[None]:
         yield
         return
     try:
-        # The fault proxy with no rule unless a test sets some. Room for every function's environment and then
-        # some: at make run's 24, each pass over the 56 functions (hostile, fuzz, OpenAPI, chaos) evicted and
-        # cold-started them all again (282 cold starts in one suite, about a third of its time).
-        with local_stack(LOG.with_name("e2e-server.log"), faults=True, environments=80):
+        # The fault proxy with no rule unless a test sets some. Every function kept warm: at make run's 24
+        # environments the suite cold-started 282 times (hostile, fuzz, OpenAPI, chaos each evicting the rest).
+        with local_stack(LOG.with_name("e2e-server.log"), faults=True, environments=EVERY_FUNCTION_WARM):
             yield
     except RuntimeError as failure:
         pytest.fail(str(failure))

@@ -34,7 +34,7 @@ from tools.chaos.data import Data
 from tools.local import bootstrap
 from tools.local.faults.client import Faults
 from tools.local.local_values import CONSOLE_PORT
-from tools.local.running import local_stack
+from tools.local.running import EVERY_FUNCTION_WARM, local_stack
 from tools.local.template import ROOT, Template
 
 APIS = ("lnupload", "bank2xls", "cinq", "invoice_api", "filestore")
@@ -89,7 +89,7 @@ def main() -> None:
         f"{args.concurrency} at a time, seed {seed}",
         file=sys.stderr,
     )
-    with local_stack(SERVER_LOG, timeout=180, faults=True):
+    with local_stack(SERVER_LOG, timeout=180, faults=True, environments=EVERY_FUNCTION_WARM):
         results = run(args.api or list(APIS), rates, args.users, args.concurrency, seed)
     print(report(results))
     sys.exit(1 if any(result.failed for result in results) else 0)

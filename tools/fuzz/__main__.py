@@ -11,7 +11,7 @@ import sys
 
 from tools.fuzz.callers import credentials
 from tools.fuzz.run import Tally, fuzz, table
-from tools.local.running import local_stack, local_urls
+from tools.local.running import EVERY_FUNCTION_WARM, local_stack, local_urls
 
 # Signed-in runs leave out what would end the session they use.
 KEEP_SESSION = {"invoice_api": ("/api/v1/logout",), "bank2xls": ("/api/auth/logout",)}
@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per API (default 1000)")
     parser.add_argument("--api", action="append", help="only this API (repeatable)")
     args = parser.parse_args()
-    with local_stack():
+    with local_stack(environments=EVERY_FUNCTION_WARM):
         tallies = fuzz_all(args.requests, args.api)
     print(table(tallies))
     for tally in tallies:

@@ -13,6 +13,9 @@ from pathlib import Path
 from tools.local.template import ROOT, Template
 
 LOG = ROOT / ".local" / "server.log"
+# Live environments for a server that passes over every route (the suite, make fuzz, make chaos): room for all
+# 56 functions and some concurrency. At make run's 24 each pass evicts and cold-starts them all again.
+EVERY_FUNCTION_WARM = 80
 
 
 def answers(port: int, host: str = "127.0.0.1") -> bool:
