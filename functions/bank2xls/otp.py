@@ -14,7 +14,7 @@ from bank2xls.models import EmailItem, OtpItem, UserItem, otp_rate_key
 from bank2xls.sessions import Caller, sign_in
 from bank2xls.settings import settings
 from shared import emails, outages, ratelimit
-from shared.dynamo import applied, connection, failed_conditions
+from shared.dynamo import applied, failed_conditions
 from shared.mail import send_mail
 from shared.observability import logger, metrics
 from shared.secrets import get_secret
@@ -78,17 +78,7 @@ def verify_code(raw_email: str, code: str, caller: Caller) -> tuple[str, bool]:
     if not same(otp.code_hash, _hash(email, code.strip())):
         logger.info("otp mismatch", extra={"attempts": otp.attempts})
         raise OtpInvalid()
-    # Single use: only the first of concurrent verifications flips `consumed`.
-    if not applied(
-        lambda: otp.update(
-            actions=[OtpItem.consumed.set(True)],
-            condition=(OtpItem.consumed == False) & (OtpItem.code_hash == otp.code_hash),  # noqa: E712
-        )
-    ):
-        raise OtpConsumed()
-    user_id, created = _user_for(email)
-    sign_in(caller, user_id)
-    return user_id, created
+    return _sign_in(email, otp, caller)
 
 
 def _current(email: str) -> OtpItem:
@@ -136,20 +126,44 @@ def _refund(windows: list[ratelimit.Window]) -> None:
             metrics.add_metric(name="RateLimitRefundsLost", unit="Count", value=1)
 
 
-def _user_for(email: str) -> tuple[str, bool]:
-    """The account of this address, created with its e-mail claim in one transaction if new."""
-    user_id = f"user_{secrets.token_hex(8)}"
-    claim = EmailItem(*EmailItem.key(email), user_id=user_id)
-    user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, created_at=datetime.now(UTC))
-    try:
-        with TransactWrite(connection=connection()) as transaction:
+def _sign_in(email: str, otp: OtpItem, caller: Caller) -> tuple[str, bool]:
+    """Uses the code up and signs the caller in to the address's account, created if it has none, all in the
+    sign-in's one transaction: a verification that fails leaves its code usable for the retry. Single use:
+    only the first of concurrent verifications flips `consumed`."""
+
+    def along(transaction: TransactWrite, user_id: str, new: bool) -> None:
+        transaction.update(
+            otp,
+            actions=[OtpItem.consumed.set(True)],
+            condition=(OtpItem.consumed == False) & (OtpItem.code_hash == otp.code_hash),  # noqa: E712
+        )
+        if new:
+            claim = EmailItem(*EmailItem.key(email), user_id=user_id)
             transaction.save(claim, condition=EmailItem.pk.does_not_exist())
+            user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, created_at=datetime.now(UTC))
             transaction.save(user)
-    except TransactWriteError as exc:
-        if failed_conditions(exc, 2) is None:
-            raise
-        return EmailItem.get(*EmailItem.key(email), consistent_read=True).user_id, False
-    return user_id, True
+
+    for _ in range(2):  # again when the address got its account meanwhile: sign in to that one
+        owner = _owner(email)
+        user_id = owner or f"user_{secrets.token_hex(8)}"
+        try:
+            sign_in(caller, user_id, functools.partial(along, user_id=user_id, new=owner is None))
+        except TransactWriteError as exc:
+            if failed_conditions(exc, 0) is None:
+                raise
+            current = _current(email)
+            if current.consumed or current.code_hash != otp.code_hash:
+                raise OtpConsumed() from None
+            continue
+        return user_id, owner is None
+    raise OtpConsumed()
+
+
+def _owner(email: str) -> str | None:
+    try:
+        return EmailItem.get(*EmailItem.key(email), consistent_read=True).user_id
+    except EmailItem.DoesNotExist:
+        return None
 
 
 def _hash(email: str, code: str) -> str:

@@ -5,12 +5,15 @@ SHA-256 is stored, and both expire by TTL."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pynamodb.transactions import TransactWrite
+
 from bank2xls.errors import Forbidden
 from bank2xls.models import AuthItem, SessionItem
-from shared.dynamo import applied
+from shared.dynamo import applied, connection
 from shared.tokens import new_token
 
 SESSION_COOKIE, AUTH_COOKIE = "pg1_session", "pg1_auth"
@@ -55,20 +58,33 @@ def require_user(caller: Caller) -> str:
     return caller.user_id
 
 
-def sign_in(caller: Caller, user_id: str) -> None:
-    """Issues pg1_auth and a fresh pg1_session token (same session id), so a planted cookie is worthless."""
-    _rotate_session(caller)
-    token = new_token()
+def sign_in(caller: Caller, user_id: str, along: Callable[[TransactWrite], None] | None = None) -> None:
+    """Issues pg1_auth and a fresh pg1_session token (same session id), so a planted cookie is worthless.
+
+    One transaction ends the old session token and writes the new one and the sign-in, with what `along`
+    adds (the code used up, the account if new): when any of it fails none of it happened, and the same
+    request can be retried."""
     now = datetime.now(UTC)
-    AuthItem(
-        *AuthItem.key(token),
+    session_token, auth_token = new_token(), new_token()
+    session = _session_item(session_token, caller.session_id, now)
+    auth = AuthItem(
+        *AuthItem.key(auth_token),
         user_id=user_id,
         session_id=caller.session_id,
         valid_until=now + AUTH_LIFETIME,
         expires_at=now + AUTH_LIFETIME,
-    ).save()
+    )
+    with TransactWrite(connection=connection()) as transaction:
+        if caller.session_key:
+            transaction.delete(SessionItem(*caller.session_key))
+        transaction.save(session, condition=SessionItem.pk.does_not_exist())
+        transaction.save(auth)
+        if along is not None:
+            along(transaction)
+    caller.session_key = (session.pk, session.sk)
+    caller.new_cookies[SESSION_COOKIE] = (session_token, SESSION_LIFETIME)
     caller.user_id = user_id
-    caller.new_cookies[AUTH_COOKIE] = (token, AUTH_LIFETIME)
+    caller.new_cookies[AUTH_COOKIE] = (auth_token, AUTH_LIFETIME)
 
 
 def sign_out(caller: Caller) -> None:
@@ -100,21 +116,19 @@ def _new_session(source_ip: str, now: datetime) -> Caller:
     return caller
 
 
-def _rotate_session(caller: Caller) -> None:
-    if caller.session_key:
-        SessionItem(*caller.session_key).delete()
-    _issue_session_token(caller, datetime.now(UTC))
-
-
 def _issue_session_token(caller: Caller, now: datetime) -> None:
     token = new_token()
-    session = SessionItem(
+    session = _session_item(token, caller.session_id, now)
+    applied(lambda: session.save(condition=SessionItem.pk.does_not_exist()))
+    caller.session_key = (session.pk, session.sk)
+    caller.new_cookies[SESSION_COOKIE] = (token, SESSION_LIFETIME)
+
+
+def _session_item(token: str, session_id: str, now: datetime) -> SessionItem:
+    return SessionItem(
         *SessionItem.key(token),
-        session_id=caller.session_id,
+        session_id=session_id,
         created_at=now,
         valid_until=now + SESSION_LIFETIME,
         expires_at=now + SESSION_LIFETIME,
     )
-    applied(lambda: session.save(condition=SessionItem.pk.does_not_exist()))
-    caller.session_key = (session.pk, session.sk)
-    caller.new_cookies[SESSION_COOKIE] = (token, SESSION_LIFETIME)

@@ -218,13 +218,14 @@ class Bank2xls(Api):
         client.call("POST", "/api/auth/logout")
 
     def _sign_in(self, client: Client, user: Bank2xlsUser) -> str:
-        """A code, then the sign-in; a verification that failed after using its code asks for a new one."""
+        """A code, then the sign-in. A verification that failed used nothing up (its code, the account and the
+        sign-in are one transaction): its retry must sign in, unless the retries spent the code's five tries."""
         for _ in range(3):
             client.call("POST", "/api/auth/otp/request", json={"email": user.email})
             user.otp_sent += 1
             code = _newest_code(client, user.email, r"\b(\d{6})\b")
             answer = client.call(
-                "POST", "/api/auth/otp/verify", json={"email": user.email, "otp": code}, after_retry=(400, 401, 429)
+                "POST", "/api/auth/otp/verify", json={"email": user.email, "otp": code}, after_retry=(429,)
             )
             if answer.status_code == 200:
                 return str(answer.json()["userId"])

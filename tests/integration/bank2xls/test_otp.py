@@ -188,3 +188,22 @@ def test_hits_are_given_back_even_when_the_first_try_to_give_one_back_is_throttl
     # Then the refund was tried again: the address still has its five requests
     assert throttled[0] == 1
     assert [browser.call("otp_request", {"email": email}).status for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_a_verification_that_failed_leaves_its_code_for_the_retry(browser):
+    # Given a right code whose sign-in DynamoDB refuses (the code, the account and the sign-in: one transaction)
+    email = unique_email()
+    browser.call("otp_request", {"email": email})
+    code = last_code(email)
+    with failing("dynamodb", "TransactWriteItems", "ThrottlingException", 400) as refused:
+        failed = browser.call("otp_verify", {"email": email, "otp": code})
+    assert refused[0] >= 1 and (failed.status, failed.json["error"]["code"]) == (503, "SERVICE_UNAVAILABLE")
+    assert OtpItem.get(*OtpItem.key(email), consistent_read=True).consumed is False
+
+    # When the client retries it as it was
+    retried = browser.call("otp_verify", {"email": email, "otp": code})
+
+    # Then it signs in to a new account, once, and the code is used up
+    assert retried.status == 200 and retried.json["isNewUser"] is True
+    replay = Browser().call("otp_verify", {"email": email, "otp": code})
+    assert (replay.status, replay.json["error"]["code"]) == (400, "OTP_CONSUMED")
