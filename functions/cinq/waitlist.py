@@ -37,8 +37,9 @@ from pynamodb.transactions import TransactWrite
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter, WaitlistEntry
 from cinq.schemas import WaitlistCount, WaitlistJoined
+from shared import outages
 from shared.dynamo import conflicted, connection, failed_conditions
-from shared.observability import metrics
+from shared.observability import logger, metrics
 from shared.validation import EmailAddress
 
 SHARDS = 64
@@ -105,7 +106,17 @@ def join(email: EmailAddress, **tracking: str | None) -> WaitlistJoined:
         if _alone(ticket) and time.monotonic() - _known.read_at < CACHE_SECONDS:
             _known.count += 1
             return WaitlistJoined(count=_known.count)
-    return WaitlistJoined(count=_read(consistent=True))  # includes this sign-up
+    try:
+        return WaitlistJoined(count=_read(consistent=True))  # includes this sign-up
+    except Exception as exc:
+        if not outages.unavailable(exc):
+            raise
+        # The sign-up is stored: a 503 now would make its retry a 409. Answer it with the count this
+        # environment last knew plus this sign-up (eventually consistent, like every count read here).
+        logger.warning("waitlist count unavailable after a sign-up", extra={"error": type(exc).__name__})
+        with _lock:
+            _known.count += 1
+            return WaitlistJoined(count=_known.count)
 
 
 def _sign_up(entry: WaitlistEntry) -> None:

@@ -8,6 +8,7 @@ from cinq import waitlist
 from cinq.errors import AlreadyRegistered
 from cinq.models import Counter
 from shared import aws
+from tests.faults import failing
 from tests.integration.cinq.conftest import Client
 
 
@@ -122,3 +123,22 @@ def test_a_sign_up_answers_the_count_its_environment_read_plus_its_own_without_r
         assert (answer, reads) == (seen + 2, ["BatchGetItem"])
     # And once the second has passed, the count has both
     assert waitlist.count().count == seen + 2
+
+
+def test_a_sign_up_whose_count_cannot_be_read_afterwards_is_still_answered_201(cinq, monkeypatch):
+    # Given an environment that reads the count before each sign-up, then cannot read it after (throttled)
+    monkeypatch.setattr(waitlist, "CACHE_SECONDS", 0)
+    before = Client().call("waitlist_count").json["count"]
+    email = f"wait-{uuid.uuid4().hex[:8]}@example.com"
+    throttled = failing("dynamodb", "BatchGetItem", "ProvisionedThroughputExceededException", 400, skip=1)
+
+    # When someone signs up
+    with throttled as refused:
+        joined = Client().call("waitlist_join", {"email": email})
+
+    # Then the stored sign-up is answered (not a 503 whose retry would be a 409), with the count read before it
+    # plus its own; the entry is there once, counted once
+    assert refused[0] >= 1
+    assert (joined.status, joined.json["count"]) == (201, before + 1)
+    assert Client().call("waitlist_join", {"email": email}).status == 409
+    assert Client().call("waitlist_count").json["count"] == before + 1
