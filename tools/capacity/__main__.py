@@ -17,12 +17,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -30,8 +28,8 @@ import boto3
 from tools import seed
 from tools.capacity import journeys, model, recorder, report
 from tools.capacity.journeys import Stats, Unexpected, User
-from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT, STRIPE_PORT
-from tools.local.running import answers
+from tools.local.local_values import CONSOLE_PORT, LOCAL_SECRETS, MOTO_PORT
+from tools.local.running import StackUnavailable, local_stack
 from tools.local.template import LOCAL_REGION, ROOT, Template, local_parameter_overrides
 
 # bank2xls first: reading its e-mailed codes on the dev console dumps moto's whole state, which the others grow
@@ -77,7 +75,10 @@ def main() -> None:
         replay(deployed, args.users, args.concurrency)
         return
     if not args.analyse:
-        record(apis, args.record, args.users, args.concurrency, args.environments)
+        try:
+            record(apis, args.record, args.users, args.concurrency, args.environments)
+        except StackUnavailable as failure:
+            raise SystemExit(f"{failure} (make capacity starts its own server, recording)") from None
     overrides = dict(parameter.split("=", 1) for parameter in args.parameter)
     models = analyse(args.record, apis, overrides, args.target)
     if args.readme:
@@ -104,7 +105,7 @@ def record(apis: list[str], path: Path, users: int, concurrency: int, environmen
     path.parent.mkdir(exist_ok=True)
     path.write_text("")
     template = Template()
-    with local_stack(template, path, environments):
+    with local_stack(SERVER_LOG, 120, environments=environments, environment=recorder.environment(str(path))):
         for position, api in enumerate(apis):
             stats = Stats()
             started = time.perf_counter()
@@ -190,39 +191,6 @@ def invoice_api_accounts(template: Template, users: int) -> dict[int, tuple[int,
         password,
     )
     return accounts
-
-
-@contextmanager
-def local_stack(
-    template: Template, path: Path, environments: int = ENVIRONMENTS, timeout: float = 120
-) -> Iterator[None]:
-    """`make run`'s server, its workers recording into `path`; the ports must be free."""
-    ports = [api.port for api in template.http_apis.values()] + [MOTO_PORT, STRIPE_PORT, CONSOLE_PORT]
-    if busy := [port for port in ports if answers(port)]:
-        raise SystemExit(f"ports {busy} are in use: stop `make run` (make capacity starts its own server, recording)")
-    environment = {**os.environ, **recorder.environment(str(path))}
-    with SERVER_LOG.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tools.local.server", "--max-environments", str(environments)],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=log,
-        )
-        try:
-            deadline = time.monotonic() + timeout
-            while b"ready" not in SERVER_LOG.read_bytes():
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the local server did not start:\n{SERVER_LOG.read_text()[-3000:]}")
-                time.sleep(0.3)
-            yield
-        finally:
-            server.terminate()  # the server stops its workers, moto and the fakes on SIGTERM
-            try:
-                server.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 # ------------------------------------------------------------------------------------------- deployed replay
